@@ -1,0 +1,102 @@
+//! mediagen-codegen: model schemas in, Rust files out.
+//!
+//! This crate is pure: it reads no files, no environment and no clock. `cargo xtask codegen`
+//! reads `schemas/`, calls [`generate`], and writes what it returns under `generated/`.
+//!
+//! For each schema the pipeline is:
+//! 1. [`source`]: find the model's input schema (a JSON Schema file, or the request body of an
+//!    OpenAPI document's POST operation) and the model's id, platform, kind and summary;
+//! 2. [`normalize`]: rewrite real-world quirks into what typify types well, hoist inline types to
+//!    named definitions, turn constraints into validation rules and schema text into docs;
+//! 3. [`rust`]: one typify `TypeSpace` per model, then a syn pass that renames enum variants,
+//!    adds builders, validation and the `Model` impl;
+//! 4. [`layout`]: the module tree, the registry and the per-platform endpoint methods.
+
+mod error;
+pub mod layout;
+pub mod normalize;
+pub mod rust;
+pub mod source;
+
+pub use error::Error;
+
+/// One schema file, as read by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaFile {
+    /// Path relative to the schemas root, with `/` separators: `skills-video/google/veo-3.1.json`.
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Path relative to the generated crate's `src/models/` directory: `skills_video/google/veo_3_1.rs`.
+    pub path: String,
+    /// The file's text, formatted.
+    pub text: String,
+}
+
+/// How to generate.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Where the schemas live, as shown in generated headers and errors (`schemas`).
+    pub schemas_dir: String,
+    /// The command named in the do-not-edit header.
+    pub command: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            schemas_dir: "schemas".into(),
+            command: "cargo xtask codegen".into(),
+        }
+    }
+}
+
+impl Settings {
+    /// Use another schemas directory name in headers and messages.
+    pub fn with_schemas_dir(mut self, dir: impl Into<String>) -> Self {
+        self.schemas_dir = dir.into();
+        self
+    }
+}
+
+/// One model's generated code, before it is placed in the module tree.
+#[derive(Debug, Clone)]
+pub struct ModelCode {
+    /// What the schema says about the model.
+    pub model: source::ModelSource,
+    /// The model module's items, formatted (no header).
+    pub code: String,
+    /// Fields typed `serde_json::Value` because the schema gave nothing better.
+    pub loose_fields: Vec<String>,
+}
+
+/// Generate one model's module code.
+pub fn generate_model(file: &SchemaFile, settings: &Settings) -> Result<ModelCode, Error> {
+    let model = source::load(file, settings)?;
+    let normalized = normalize::normalize(&model)?;
+    let (code, loose_fields) = rust::model_code(&model, &normalized)?;
+    Ok(ModelCode {
+        model,
+        code,
+        loose_fields,
+    })
+}
+
+/// Generate every model and the module tree around them.
+///
+/// Fails on the first schema that cannot be generated, naming its file and JSON pointer;
+/// nothing is returned in that case, so a caller never writes a partial tree.
+pub fn generate(files: &[SchemaFile], settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    let mut sorted: Vec<&SchemaFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let models = sorted
+        .into_iter()
+        .map(|f| generate_model(f, settings))
+        .collect::<Result<Vec<_>, _>>()?;
+    layout::files(&models, settings)
+}

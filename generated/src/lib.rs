@@ -4,9 +4,9 @@
 //! before anything is sent), submit it, follow the job to the end, get typed results or a typed
 //! [`Error`].
 //!
-//! - [`skills_video`]: skills.video (`POST /v1/generation/{provider}/{model}`, SSE, multipart uploads)
-//! - [`mindvideo`]: MindVideo (`POST /api/v1/tasks`, idempotency keys)
-//! - [`v2`]: new-api based relays (`POST /v2/{scope}/generations`)
+//! - [`skills_video`], skills.video: (`POST /v1/generation/{provider}/{model}`, SSE, multipart uploads)
+//! - [`mindvideo`], MindVideo: (`POST /api/v1/tasks`, idempotency keys)
+//! - [`v2`], new-api based relays: (`POST /v2/{scope}/generations`)
 //!
 //! Per-model types live under the platform module, named after the schema path:
 //! `mediagen::skills_video::google::veo_3_1::Input`. [`registry`] lists every model at run time.

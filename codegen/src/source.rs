@@ -1,0 +1,387 @@
+//! Reading a schema file: which model it describes and where its input schema is.
+
+use serde_json::Value;
+
+use crate::{Error, SchemaFile, Settings};
+
+/// The platforms a schema can be dropped into (the first folder under `schemas/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Platform {
+    /// `schemas/skills-video/<model path>.json`
+    SkillsVideo,
+    /// `schemas/mindvideo/<slug>.json`
+    Mindvideo,
+    /// `schemas/v2/<scope>/<model>.json`
+    V2,
+}
+
+impl Platform {
+    /// Folder name and registry id prefix.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Platform::SkillsVideo => "skills-video",
+            Platform::Mindvideo => "mindvideo",
+            Platform::V2 => "v2",
+        }
+    }
+
+    /// Rust module of the platform in the generated crate.
+    pub fn module(self) -> &'static str {
+        match self {
+            Platform::SkillsVideo => "skills_video",
+            Platform::Mindvideo => "mindvideo",
+            Platform::V2 => "v2",
+        }
+    }
+
+    /// Variant name of `mediagen::Platform`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Platform::SkillsVideo => "SkillsVideo",
+            Platform::Mindvideo => "Mindvideo",
+            Platform::V2 => "V2",
+        }
+    }
+
+    /// All platforms.
+    pub const ALL: [Platform; 3] = [Platform::SkillsVideo, Platform::Mindvideo, Platform::V2];
+}
+
+/// Output kind of a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Video.
+    Video,
+    /// Image.
+    Image,
+    /// Audio (speech, music).
+    Audio,
+}
+
+impl Kind {
+    /// Variant name of `mediagen::Kind`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Kind::Video => "Video",
+            Kind::Image => "Image",
+            Kind::Audio => "Audio",
+        }
+    }
+}
+
+/// Everything known about a model before its types are generated.
+#[derive(Debug, Clone)]
+pub struct ModelSource {
+    /// The schema file as the user sees it: `schemas/skills-video/google/veo-3.1.json`.
+    pub file: String,
+    /// Registry id: `skills-video/google/veo-3.1`.
+    pub id: String,
+    /// Platform.
+    pub platform: Platform,
+    /// Path within the platform: `google/veo-3.1`, `skyreels-v4-fast`, `videos/veo3`.
+    pub path: String,
+    /// Value of the envelope's `model` field.
+    pub model_name: String,
+    /// Output kind.
+    pub kind: Kind,
+    /// Human title.
+    pub title: String,
+    /// One-line summary.
+    pub summary: String,
+    /// The whole parsed document (refs are resolved against it).
+    pub document: Value,
+    /// JSON pointer of the input schema inside the document ("" for a JSON Schema file).
+    pub input_pointer: String,
+}
+
+impl ModelSource {
+    /// The input schema.
+    pub fn input(&self) -> &Value {
+        self.document
+            .pointer(&self.input_pointer)
+            .unwrap_or(&Value::Null)
+    }
+}
+
+/// Parse a schema file and locate the model's input schema.
+pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error> {
+    let shown = format!("{}/{}", settings.schemas_dir.trim_end_matches('/'), file.path);
+    let err = |pointer: &str, reason: String| Error::schema(&shown, pointer, reason);
+
+    let document: Value = serde_json::from_str(&file.text).map_err(|e| {
+        err(
+            "",
+            format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),
+        )
+    })?;
+    if !document.is_object() {
+        return Err(err("", "a schema file must hold a JSON object".into()));
+    }
+
+    let (platform, path) = split_path(&file.path).map_err(|reason| err("", reason))?;
+    let id = format!("{}/{}", platform.dir(), path);
+
+    let is_openapi = document.get("openapi").is_some() || document.get("swagger").is_some();
+    let (input_pointer, op) = if is_openapi {
+        let (pointer, op) = find_request_body(&document).map_err(|(p, r)| err(&p, r))?;
+        (pointer, Some(op))
+    } else {
+        (String::new(), None)
+    };
+    let input = document.pointer(&input_pointer).cloned().unwrap_or(Value::Null);
+    let input = follow_ref(&document, &input);
+
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+    let last = path.rsplit('/').next().unwrap_or(&path).to_string();
+    let title = text(op.as_ref().and_then(|o| o.get("summary")))
+        .or_else(|| text(document.pointer("/info/title")))
+        .or_else(|| text(input.get("title")))
+        .or_else(|| text(document.get("title")))
+        .unwrap_or_else(|| last.clone());
+    let summary = text(op.as_ref().and_then(|o| o.get("description")))
+        .or_else(|| text(document.pointer("/info/description")))
+        .or_else(|| text(document.get("description")))
+        .or_else(|| text(input.get("description")))
+        .unwrap_or_else(|| title.clone());
+    let summary = summary.lines().next().unwrap_or_default().trim().to_string();
+
+    let model_name = match platform {
+        Platform::SkillsVideo => last.clone(),
+        Platform::Mindvideo => path.clone(),
+        Platform::V2 => input
+            .pointer("/properties/model")
+            .map(|m| follow_ref(&document, m))
+            .and_then(|m| {
+                m.get("const")
+                    .or_else(|| m.get("enum").and_then(|e| e.get(0)))
+                    .or_else(|| m.get("default"))
+                    .and_then(Value::as_str)
+                    .map(String::from)
+            })
+            .unwrap_or_else(|| last.clone()),
+    };
+
+    let kind = kind_of(platform, &path, &document, &input, &title, &summary);
+    Ok(ModelSource {
+        file: shown,
+        id,
+        platform,
+        path,
+        model_name,
+        kind,
+        title,
+        summary,
+        document,
+        input_pointer,
+    })
+}
+
+/// `skills-video/google/veo-3.1.json` -> (SkillsVideo, "google/veo-3.1").
+fn split_path(path: &str) -> Result<(Platform, String), String> {
+    let Some(stem) = path.strip_suffix(".json") else {
+        return Err("schema files must end in .json".into());
+    };
+    let (dir, rest) = stem
+        .split_once('/')
+        .ok_or_else(|| "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/)".to_string())?;
+    let platform = Platform::ALL
+        .into_iter()
+        .find(|p| p.dir() == dir)
+        .ok_or_else(|| format!("unknown platform folder {dir:?}: use skills-video, mindvideo or v2"))?;
+    let segments: Vec<&str> = rest.split('/').collect();
+    let valid_segment = |s: &&str| {
+        !s.is_empty()
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            && s.chars().any(|c| c.is_ascii_alphanumeric())
+    };
+    if !segments.iter().all(valid_segment) {
+        return Err(format!(
+            "model path {rest:?}: segments may hold letters, digits, '-', '_' and '.'"
+        ));
+    }
+    match platform {
+        Platform::SkillsVideo if !(1..=4).contains(&segments.len()) => {
+            Err(format!("skills.video model path {rest:?} must have 1 to 4 segments"))
+        }
+        Platform::Mindvideo if segments.len() != 1 => {
+            Err(format!("MindVideo schemas are schemas/mindvideo/<slug>.json, not {rest:?}"))
+        }
+        Platform::V2 if segments.len() != 2 || !["images", "videos", "audio"].contains(&segments[0]) => Err(
+            format!("v2 schemas are schemas/v2/<images|videos|audio>/<model>.json, not {rest:?}"),
+        ),
+        _ => Ok((platform, rest.to_string())),
+    }
+}
+
+/// Follow `$ref`s (local only) until a schema that is not a bare reference.
+pub fn follow_ref(document: &Value, schema: &Value) -> Value {
+    let mut current = schema.clone();
+    for _ in 0..32 {
+        let Some(target) = current.get("$ref").and_then(Value::as_str) else {
+            return current;
+        };
+        match target.strip_prefix('#').and_then(|p| document.pointer(p)) {
+            Some(next) => current = next.clone(),
+            None => return current,
+        }
+    }
+    current
+}
+
+/// The pointer of the request body schema of the document's POST operation.
+fn find_request_body(doc: &Value) -> Result<(String, Value), (String, String)> {
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .ok_or_else(|| ("/paths".to_string(), "an OpenAPI document needs `paths`".to_string()))?;
+    let mut keys: Vec<&String> = paths.keys().collect();
+    keys.sort();
+    let post = keys
+        .into_iter()
+        .find(|k| paths[k.as_str()].get("post").is_some())
+        .ok_or_else(|| {
+            (
+                "/paths".to_string(),
+                "the document describes no model: it has no POST operation".to_string(),
+            )
+        })?;
+    let esc = post.replace('~', "~0").replace('/', "~1");
+    let op_pointer = format!("/paths/{esc}/post");
+    let op = doc.pointer(&op_pointer).cloned().unwrap_or(Value::Null);
+    let mut body_pointer = format!("{op_pointer}/requestBody");
+    let mut body = op.get("requestBody").cloned().ok_or_else(|| {
+        (
+            op_pointer.clone(),
+            "the POST operation has no requestBody".to_string(),
+        )
+    })?;
+    if let Some(r) = body.get("$ref").and_then(Value::as_str) {
+        body_pointer = r.trim_start_matches('#').to_string();
+        body = doc
+            .pointer(&body_pointer)
+            .cloned()
+            .ok_or_else(|| (format!("{op_pointer}/requestBody/$ref"), format!("$ref {r:?} points to nothing")))?;
+    }
+    let content = body
+        .get("content")
+        .and_then(Value::as_object)
+        .ok_or_else(|| (format!("{body_pointer}/content"), "the request body has no content".to_string()))?;
+    let media = ["application/json", "multipart/form-data", "application/x-www-form-urlencoded"]
+        .into_iter()
+        .find(|m| content.get(*m).and_then(|c| c.get("schema")).is_some())
+        .or_else(|| content.iter().find(|(_, c)| c.get("schema").is_some()).map(|(k, _)| k.as_str()))
+        .ok_or_else(|| (format!("{body_pointer}/content"), "the request body has no schema".to_string()))?;
+    let esc = media.replace('~', "~0").replace('/', "~1");
+    Ok((format!("{body_pointer}/content/{esc}/schema"), op))
+}
+
+fn kind_of(platform: Platform, path: &str, doc: &Value, input: &Value, title: &str, summary: &str) -> Kind {
+    let explicit = input
+        .get("x-mediagen-kind")
+        .or_else(|| doc.get("x-mediagen-kind"))
+        .or_else(|| doc.pointer("/info/x-mediagen-kind"))
+        .and_then(Value::as_str);
+    match explicit {
+        Some("video") => return Kind::Video,
+        Some("image") => return Kind::Image,
+        Some("audio") => return Kind::Audio,
+        _ => {}
+    }
+    if platform == Platform::V2 {
+        match path.split('/').next() {
+            Some("images") => return Kind::Image,
+            Some("audio") => return Kind::Audio,
+            _ => return Kind::Video,
+        }
+    }
+    let words = |text: &str| -> Vec<String> {
+        text.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect()
+    };
+    let path_words = words(path);
+    let has = |ws: &[String], list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
+    const VIDEO: &[&str] = &[
+        "video", "veo", "veo2", "veo3", "sora", "seedance", "hailuo", "kling", "ltx", "runway", "luma", "ray",
+        "wan", "vidu", "viduq3", "pixverse", "skyreels", "lipsync", "omnihuman", "gen4", "aleph", "t2v", "i2v",
+    ];
+    const IMAGE: &[&str] = &[
+        "image", "img", "banana", "seedream", "flux", "kontext", "ideogram", "imagen", "recraft", "dalle", "t2i",
+    ];
+    const AUDIO: &[&str] = &["audio", "tts", "speech", "voice", "music", "suno", "song", "sound"];
+    // The last word of the path wins ("ltx-2.3/audio-to-video" ends in video; "kling-ai/v3/image" in image).
+    for w in path_words.iter().rev() {
+        if w == "video" {
+            return Kind::Video;
+        }
+        if w == "image" {
+            return Kind::Image;
+        }
+    }
+    if has(&path_words, VIDEO) {
+        return Kind::Video;
+    }
+    if has(&path_words, IMAGE) {
+        return Kind::Image;
+    }
+    if has(&path_words, AUDIO) {
+        return Kind::Audio;
+    }
+    let text_words = words(&format!("{title} {summary}"));
+    if has(&text_words, &["video"]) {
+        return Kind::Video;
+    }
+    if has(&text_words, &["image", "picture", "photo"]) {
+        return Kind::Image;
+    }
+    if has(&text_words, AUDIO) {
+        return Kind::Audio;
+    }
+    let props = input.get("properties").and_then(Value::as_object);
+    let prop_has = |names: &[&str]| props.is_some_and(|p| p.keys().any(|k| names.iter().any(|n| k.contains(n))));
+    if prop_has(&["duration", "fps", "video"]) {
+        Kind::Video
+    } else if prop_has(&["voice", "lyrics"]) {
+        Kind::Audio
+    } else {
+        Kind::Image
+    }
+}
+
+/// The model's input schema with every local `$ref` it reaches inlined (recursive references
+/// stay references): what the registry shows and the CLI describes.
+pub fn display_schema(src: &ModelSource) -> Value {
+    fn inline(doc: &Value, v: &Value, stack: &mut Vec<String>) -> Value {
+        match v {
+            Value::Object(m) => {
+                if let Some(target) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                    if stack.iter().any(|s| s == target) || stack.len() > 12 {
+                        return v.clone();
+                    }
+                    if let Some(t) = doc.pointer(target) {
+                        stack.push(target.to_string());
+                        let mut out = inline(doc, t, stack);
+                        stack.pop();
+                        if let Value::Object(o) = &mut out {
+                            for (k, sv) in m.iter().filter(|(k, _)| k.as_str() != "$ref") {
+                                o.insert(k.clone(), inline(doc, sv, stack));
+                            }
+                        }
+                        return out;
+                    }
+                }
+                Value::Object(
+                    m.iter()
+                        .filter(|(k, _)| !k.starts_with("x-") && k.as_str() != "examples" && k.as_str() != "example")
+                        .map(|(k, sv)| (k.clone(), inline(doc, sv, stack)))
+                        .collect(),
+                )
+            }
+            Value::Array(a) => Value::Array(a.iter().map(|x| inline(doc, x, stack)).collect()),
+            other => other.clone(),
+        }
+    }
+    inline(&src.document, src.input(), &mut Vec::new())
+}
