@@ -1,177 +1,28 @@
-//! Project automation: `cargo xtask codegen [--check]`.
-//!
-//! The generator itself is the pure `mediagen-codegen` library; this binary only reads
-//! `schemas/`, calls it, and writes `generated/src/models/`.
+//! `cargo xtask codegen [--check]`.
 
-use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-use anyhow::{bail, Context, Result};
-use mediagen_codegen::{GeneratedFile, SchemaFile, Settings};
 
 const USAGE: &str = "usage: cargo xtask codegen [--check]";
 
 fn main() -> ExitCode {
     // typify panics on a few constructs; codegen turns those into located errors, so the
-    // default hook's backtrace text would only be noise.
+    // default hook's message would only be noise.
     std::panic::set_hook(Box::new(|_| {}));
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = xtask::workspace_root();
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["codegen"] => xtask::codegen(&root, false),
+        ["codegen", "--check"] => xtask::codegen(&root, true),
+        _ => Err(anyhow::anyhow!("{USAGE}")),
+    };
+    match result {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
-    }
-}
-
-fn run() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
-        _ => bail!("{USAGE}"),
-    }
-}
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
-}
-
-/// Every `*.json` under `dir`, as paths relative to it with `/` separators, sorted.
-pub fn read_schemas(dir: &Path) -> Result<Vec<SchemaFile>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                let rel = path.strip_prefix(dir)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-                out.push(SchemaFile { path: rel, text });
-            }
-        }
-    }
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
-}
-
-/// Existing `.rs` files under `dir`, relative, sorted.
-fn existing_files(dir: &Path) -> Result<BTreeSet<String>> {
-    let mut out = BTreeSet::new();
-    if !dir.exists() {
-        return Ok(out);
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.insert(path.strip_prefix(dir)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn codegen(check: bool) -> Result<()> {
-    let root = workspace_root();
-    let schemas = read_schemas(&root.join("schemas"))?;
-    // Everything is generated in memory first: a bad schema stops here, before any write.
-    let files = mediagen_codegen::generate(&schemas, &Settings::default())?;
-    let out_dir = root.join("generated/src/models");
-    let plan = Plan::new(&out_dir, &files)?;
-
-    if check {
-        if plan.is_empty() {
-            println!("generated code is fresh ({} models, {} files)", schemas.len(), files.len());
-            return Ok(());
-        }
-        for f in plan.stale() {
-            eprintln!("stale: generated/src/models/{f}");
-        }
-        bail!("generated code is stale: run `cargo xtask codegen` and commit the result");
-    }
-
-    for f in &files {
-        if plan.changed.contains(&f.path) || plan.added.contains(&f.path) {
-            let path = out_dir.join(&f.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            // Write to a temporary file and rename, so an interrupted run leaves no half file.
-            let tmp = path.with_extension("rs.tmp");
-            std::fs::write(&tmp, &f.text).with_context(|| format!("writing {}", tmp.display()))?;
-            std::fs::rename(&tmp, &path)?;
-        }
-    }
-    for f in &plan.removed {
-        let path = out_dir.join(f);
-        std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
-        // Remove directories left empty.
-        let mut dir = path.parent();
-        while let Some(d) = dir {
-            if d == out_dir || std::fs::read_dir(d).map(|mut r| r.next().is_some()).unwrap_or(true) {
-                break;
-            }
-            std::fs::remove_dir(d)?;
-            dir = d.parent();
-        }
-    }
-    let model_files = |set: &BTreeSet<String>| set.iter().filter(|p| is_model_file(p, &files)).count();
-    println!(
-        "generated {} models: {} files new, {} changed, {} removed ({} new model modules)",
-        schemas.len(),
-        plan.added.len(),
-        plan.changed.len(),
-        plan.removed.len(),
-        model_files(&plan.added),
-    );
-    Ok(())
-}
-
-fn is_model_file(path: &str, files: &[GeneratedFile]) -> bool {
-    files.iter().any(|f| f.path == path && f.text.lines().next().is_some_and(|l| l.contains(".json")))
-}
-
-struct Plan {
-    added: BTreeSet<String>,
-    changed: BTreeSet<String>,
-    removed: BTreeSet<String>,
-}
-
-impl Plan {
-    fn new(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan> {
-        let existing = existing_files(out_dir)?;
-        let mut plan = Plan { added: BTreeSet::new(), changed: BTreeSet::new(), removed: BTreeSet::new() };
-        let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-        for f in files {
-            if existing.contains(&f.path) {
-                let current = std::fs::read_to_string(out_dir.join(&f.path))?;
-                if current != f.text {
-                    plan.changed.insert(f.path.clone());
-                }
-            } else {
-                plan.added.insert(f.path.clone());
-            }
-        }
-        for e in existing {
-            if !wanted.contains(e.as_str()) {
-                plan.removed.insert(e);
-            }
-        }
-        Ok(plan)
-    }
-
-    fn is_empty(&self) -> bool {
-        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
-    }
-
-    fn stale(&self) -> impl Iterator<Item = &String> {
-        self.added.iter().chain(&self.changed).chain(&self.removed)
     }
 }
