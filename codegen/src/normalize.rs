@@ -648,7 +648,7 @@ impl Ctx<'_> {
             })
         });
         if lo.is_some() || hi.is_some() {
-            facts.push(format!("Range: {} x {}.", lo.unwrap_or_default(), hi.unwrap_or_default()).replace("  ", " ").replace(": x", ": x"));
+            facts.push(format!("Range: {} x {}.", lo.unwrap_or_default(), hi.unwrap_or_default()).replace("  ", " "));
         }
         for (k, label) in [("minLength", "Minimum length"), ("maxLength", "Maximum length"), ("minItems", "Minimum items"), ("maxItems", "Maximum items")] {
             if let Some(v) = pick(k) {

@@ -218,7 +218,7 @@ fn rename_enum_variants(file: &mut syn::File) {
                 v.ident = syn::Ident::new(&name, Span::call_site());
                 map.insert(old, name);
             }
-            if wire == v.ident.to_string() {
+            if v.ident == wire {
                 v.attrs.retain(|a| serde_rename(std::slice::from_ref(a)).is_none());
             } else if serde_rename(&v.attrs).is_none() {
                 v.attrs.push(syn::parse_quote!(#[serde(rename = #wire)]));
