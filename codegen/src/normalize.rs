@@ -75,8 +75,6 @@ pub struct Normalized {
     pub rules: Vec<Rule>,
     /// Wire paths of fields left as `serde_json::Value`.
     pub loose: Vec<String>,
-    /// The model's normalised input schema as one self-contained JSON Schema (for the registry).
-    pub schema: Value,
 }
 
 struct Ctx<'a> {
@@ -141,18 +139,6 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
     let mut stack = Vec::new();
     ctx.collect_rules(&root_schema, &root_ptr, String::new(), None, &mut stack, true)?;
 
-    let mut schema = ctx.defs.get(ROOT).cloned().unwrap_or(Value::Null);
-    let others: Map<String, Value> = ctx
-        .defs
-        .iter()
-        .filter(|(k, _)| k.as_str() != ROOT)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if let Value::Object(m) = &mut schema {
-        if !others.is_empty() {
-            m.insert("definitions".into(), Value::Object(others));
-        }
-    }
     let mut loose = ctx.loose;
     loose.sort();
     loose.dedup();
@@ -160,7 +146,6 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         defs: ctx.defs,
         rules: ctx.rules,
         loose,
-        schema,
     })
 }
 
