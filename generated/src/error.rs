@@ -199,6 +199,13 @@ pub enum Error {
         /// Why.
         message: String,
     },
+    /// An event stream (or a long download) failed in a way the client could not recover from,
+    /// e.g. it broke before the job id was known, or no response came in time.
+    #[error("stream: {message}")]
+    Stream {
+        /// What happened.
+        message: String,
+    },
     /// A missing or invalid setting (API key, base URL).
     #[error("configuration: {0}")]
     Config(String),

@@ -14,6 +14,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod error;
+mod http;
 pub mod media;
 pub mod model;
 pub mod registry;
@@ -27,5 +28,6 @@ pub mod v2;
 pub mod models;
 
 pub use error::{Error, ErrorKind, Family, Result};
+pub use http::RetryPolicy;
 pub use media::MediaInput;
 pub use model::{Kind, Model, ModelInfo, Platform};

@@ -373,6 +373,13 @@ pub async fn to_multipart(value: &Value) -> Result<reqwest::multipart::Form, Err
         for item in items {
             form = match marker_input(item) {
                 Some(file) => form.part(name.clone(), file.to_part().await?),
+                // A file nested deeper than a field or an array item has no multipart form;
+                // sending its marker as text would silently drop the file.
+                None if has_files(item) => {
+                    return Err(Error::Encode {
+                        message: format!("{name}: a local file nested inside an object cannot be uploaded; give a URL"),
+                    })
+                }
                 None => form.text(name.clone(), text_of(item)),
             };
         }
