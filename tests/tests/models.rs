@@ -155,11 +155,25 @@ fn exclusive_bounds_and_const_from_a_schema_of_our_own() {
         Rule { path: "strength", when: None, check: Check::ExclusiveMaximum(1.0) },
         Rule { path: "strength", when: None, check: Check::ExclusiveMinimum(0.0) },
         Rule { path: "version", when: None, check: Check::Const("2") },
+        Rule { path: "tags/*", when: None, check: Check::MaxLength(3) },
+        Rule { path: "tags", when: None, check: Check::UniqueItems },
+        Rule { path: "mode", when: Some(("feature", "\"edit\"")), check: Check::Enum(&["\"a\"", "\"b\""]) },
     ];
     assert!(check(&json!({"strength": 0.5, "version": 2}), &rules).is_ok());
     assert_eq!(check(&json!({"strength": 1.0}), &rules).unwrap_err().to_string(), "strength: 1 must be below 1");
     assert_eq!(check(&json!({"strength": 0}), &rules).unwrap_err().to_string(), "strength: 0 must be above 0");
     assert_eq!(check(&json!({"version": 3}), &rules).unwrap_err().to_string(), "version: 3 is not the constant 2");
+    assert_eq!(
+        check(&json!({"tags": ["ok", "toolong"]}), &rules).unwrap_err().to_string(),
+        "tags[1]: length 7 is above the maximum length 3"
+    );
+    assert_eq!(check(&json!({"tags": ["a", "a"]}), &rules).unwrap_err().to_string(), "tags: items are not unique");
+    // A rule of a tagged variant applies only when the tag matches.
+    assert!(check(&json!({"feature": "other", "mode": "z"}), &rules).is_ok());
+    assert_eq!(
+        check(&json!({"feature": "edit", "mode": "z"}), &rules).unwrap_err().to_string(),
+        "mode: \"z\" is not one of \"a\", \"b\""
+    );
 }
 
 #[test]

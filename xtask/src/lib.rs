@@ -193,12 +193,24 @@ pub fn drop_in_check(root: &Path) -> Result<()> {
 "strength":{"type":"number","minimum":0,"exclusiveMinimum":true,"maximum":1}}},
 "Style":{"type":"string","enum":["3d_animation","anime","0.5 MP"]}}}}"##,
     )?;
+    std::fs::create_dir_all(scratch.join("schemas/v2/images"))?;
+    std::fs::write(
+        scratch.join("schemas/v2/images/drop-in-image.json"),
+        r##"{"openapi":"3.1.0","info":{"title":"Drop-in image","version":"1"},"paths":{"/v2/images/generations":{"post":{
+"requestBody":{"content":{"application/json":{"schema":{"type":"object","required":["model","prompt"],"properties":{
+"model":{"const":"drop-in-image"},"prompt":{"type":"string","maxLength":2000},"size":{"type":["string","null"],"enum":["1024x1024","2K",null]},
+"images":{"type":"array","items":{"type":"string"},"maxItems":4},"n":{"type":"integer","enum":[1,2,4],"default":"1"}}}}}},
+"responses":{"200":{"description":"ok"}}}}}}"##,
+    )?;
     let summary = codegen(&scratch, false)?;
     println!("drop-in: {summary}");
+    if !summary.contains("3 new model modules") {
+        bail!("drop-in: expected 3 new model modules, got: {summary}");
+    }
     let target = root.join("target");
     run(&scratch, "cargo", &["clippy", "-q", "-p", "mediagen", "--", "-D", "warnings"], &[("CARGO_TARGET_DIR", &target)])?;
     std::fs::remove_dir_all(&scratch)?;
-    println!("drop-in check: two new schemas regenerated and the crate builds under clippy -D warnings");
+    println!("drop-in check: three new schemas (one per platform, both forms) regenerated and the crate builds under clippy -D warnings");
     Ok(())
 }
 
