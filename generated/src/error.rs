@@ -3,7 +3,8 @@
 use std::time::Duration;
 
 /// Which generation family a platform error code belongs to (`IMAGE_`, `VIDEO_`, `TTS_GENERATION_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Family {
     /// `IMAGE_GENERATION_*`
     Image,

@@ -249,3 +249,36 @@ async fn download_streams_an_output_without_the_api_key_under_a_safe_name() {
     assert_eq!(seen[0].header("authorization"), None);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_job_handle_serializes_and_resumes_in_another_client_without_resubmitting() {
+    let server = TestServer::start(|req, n| match (req.method.as_str(), n) {
+        ("POST", _) => json(202, generation("gen_h", "IN_QUEUE")),
+        ("GET", 0) => json(200, generation("gen_h", "IN_PROGRESS")),
+        ("GET", _) => {
+            let mut failed = generation("gen_h", "FAILED");
+            failed["code"] = json!("INSUFFICIENT_CREDITS");
+            failed["message"] = json!("out of credits");
+            json(200, failed)
+        }
+        _ => unreachable!(),
+    })
+    .await;
+    let job = server.client().call(TestInput::new("p")).submit().await.unwrap();
+    let saved = serde_json::to_string(&job.handle()).unwrap();
+    drop(job);
+    let stored: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!((stored["id"].as_str(), stored["family"].as_str()), (Some("gen_h"), Some("video")));
+
+    let job = server.client().resume(serde_json::from_str(&saved).unwrap());
+    assert_eq!(job.id(), "gen_h");
+    assert_eq!(job.status().await.unwrap().status, Status::InProgress);
+    // The stored family types a code that names none.
+    let err = job.wait().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::JobFailed { kind: ErrorKind::InsufficientCredits, family: Some(Family::Video), .. }),
+        "{err:?}"
+    );
+    assert_eq!(server.requests_to("POST", SUBMIT).len(), 1);
+    assert_eq!(server.requests_to("GET", "/api/v1/generation/gen_h").len(), 2);
+}

@@ -164,7 +164,8 @@ pub(crate) async fn wait(client: &Client, id: &str, options: WaitOptions, family
 
 /// A submitted generation. Owns a clone of its [`Client`], so it can be moved into a task.
 ///
-/// Keep [`Job::id`] to look the job up later with [`Client::get`] or [`Client::wait`].
+/// To pick a job up later (another process, after a restart), store [`Job::handle`] (it
+/// serializes) and give it to [`Client::resume`]; or keep just [`Job::id`] for [`Client::wait`].
 #[derive(Debug, Clone)]
 pub struct Job {
     client: Client,
@@ -178,6 +179,15 @@ impl Job {
             client,
             submitted,
             family,
+        }
+    }
+
+    /// What it takes to resume this job later; serializes to JSON.
+    pub fn handle(&self) -> JobHandle {
+        JobHandle {
+            id: self.submitted.id.clone(),
+            family: self.family,
+            submitted: self.submitted.clone(),
         }
     }
 
@@ -214,5 +224,35 @@ impl Job {
     /// The job's status changes as a stream, by polling; ends at the terminal status.
     pub fn updates(&self, options: WaitOptions) -> GenerationStream {
         GenerationStream::polling(self.client.clone(), self.submitted.clone(), options, self.family)
+    }
+}
+
+/// A stored [`Job`]: its id, error family and submit answer. Serializes to JSON; turn it back
+/// into a job with [`Client::resume`].
+///
+/// ```
+/// # fn demo(client: &mediagen::skills_video::Client, job: &mediagen::skills_video::Job) -> serde_json::Result<()> {
+/// let saved = serde_json::to_string(&job.handle())?;
+/// // ... later, perhaps in another process:
+/// let job = client.resume(serde_json::from_str(&saved)?);
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct JobHandle {
+    /// Generation id.
+    pub id: String,
+    /// Family of the model's error codes.
+    #[serde(default)]
+    pub family: Option<Family>,
+    /// The submit answer.
+    pub submitted: Generation,
+}
+
+impl Client {
+    /// A job from a stored [`JobHandle`].
+    pub fn resume(&self, handle: JobHandle) -> Job {
+        let mut submitted = handle.submitted;
+        submitted.id = handle.id;
+        Job::new(self.clone(), submitted, handle.family)
     }
 }

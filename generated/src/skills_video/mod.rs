@@ -32,6 +32,6 @@ mod tts;
 pub use crate::models::skills_video::*;
 pub use client::{Call, CallInput, Client, ClientBuilder, RawInput, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
 pub use generation::{Generation, Output, Status, Usage};
-pub use job::{Job, WaitOptions};
+pub use job::{Job, JobHandle, WaitOptions};
 pub use stream::GenerationStream;
 pub use tts::{TtsAudio, TtsRequest, TtsResponse};
