@@ -49,6 +49,12 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
         syn::parse2(tokens).map_err(|e| err(format!("typify produced code that does not parse: {e}")))?;
 
     rename_enum_variants(&mut file);
+    // typify emits the same `error::ConversionError` in every output; use the runtime's one.
+    for item in &mut file.items {
+        if matches!(item, syn::Item::Mod(m) if m.ident == "error") {
+            *item = syn::parse_quote!(pub use crate::model::error;);
+        }
+    }
     let structs = struct_infos(&file);
     let single_variant: BTreeMap<String, String> = file
         .items

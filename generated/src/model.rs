@@ -116,3 +116,37 @@ pub trait Model: Serialize + Send + Sync {
         })
     }
 }
+
+/// The error of the `FromStr`/`TryFrom` impls of generated enums (one type for every model, instead
+/// of a copy per model module).
+pub mod error {
+    /// A string that is not one of an enum's wire values.
+    #[derive(Clone, PartialEq, Eq)]
+    pub struct ConversionError(::std::borrow::Cow<'static, str>);
+
+    impl ::std::error::Error for ConversionError {}
+
+    impl ::std::fmt::Display for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+
+    impl ::std::fmt::Debug for ConversionError {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+
+    impl From<&'static str> for ConversionError {
+        fn from(value: &'static str) -> Self {
+            Self(value.into())
+        }
+    }
+
+    impl From<String> for ConversionError {
+        fn from(value: String) -> Self {
+            Self(value.into())
+        }
+    }
+}
