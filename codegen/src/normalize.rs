@@ -298,9 +298,8 @@ impl Ctx<'_> {
             let mut props = Map::new();
             let mut required: Vec<Value> = Vec::new();
             let mut mergeable = true;
-            for (i, m) in all.iter().enumerate() {
+            for m in all {
                 let m = crate::source::follow_ref(self.doc, m);
-                let _ = i;
                 if m.get("properties").is_none() && m.get("type").and_then(Value::as_str) != Some("object") {
                     mergeable = m.as_object().is_some_and(|o| o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "default" | "example" | "examples")));
                     if !mergeable {
