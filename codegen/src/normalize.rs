@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{json, Map, Value};
 
-use crate::source::{ModelSource, Platform};
+use crate::source::ModelSource;
 use crate::Error;
 
 /// The name of the root input type in every model module.
@@ -170,7 +170,13 @@ pub fn pascal(s: &str) -> String {
 }
 
 fn is_nullish(v: &Value) -> bool {
-    v.get("type").and_then(Value::as_str) == Some("null")
+    // `{"nullable": true}` alone is how some OpenAPI 3.0 documents spell the null member of a union.
+    let bare_nullable = v.as_object().is_some_and(|o| {
+        o.get("nullable").and_then(Value::as_bool) == Some(true)
+            && o.keys().all(|k| matches!(k.as_str(), "nullable" | "description" | "title"))
+    });
+    bare_nullable
+        || v.get("type").and_then(Value::as_str) == Some("null")
         || v.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
         || v.get("const").is_some_and(Value::is_null)
 }
@@ -482,7 +488,7 @@ impl Ctx<'_> {
             let mut new_props = Map::new();
             if let Some(props) = props {
                 for (wire, prop) in props {
-                    if is_root && self.src.platform == Platform::V2 && wire == "model" {
+                    if is_root && self.src.strip_model && wire == "model" {
                         // The envelope's `model` is set by the client from the model id.
                         continue;
                     }
@@ -513,7 +519,7 @@ impl Ctx<'_> {
                 }
             }
             required.retain(|r| new_props.contains_key(r) || props.is_none_or(|p| !p.contains_key(r)));
-            if is_root && self.src.platform == Platform::V2 {
+            if is_root && self.src.strip_model {
                 required.retain(|r| r != "model");
             }
             out.insert("properties".into(), Value::Object(new_props));
@@ -738,7 +744,7 @@ impl Ctx<'_> {
         }
         if let Some(props) = obj.get("properties").and_then(Value::as_object) {
             for (wire, prop) in props {
-                if at_root && path.is_empty() && self.src.platform == Platform::V2 && wire == "model" {
+                if at_root && path.is_empty() && self.src.strip_model && wire == "model" {
                     continue;
                 }
                 let p = if path.is_empty() { wire.clone() } else { format!("{path}/{wire}") };

@@ -468,13 +468,10 @@ fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -> TokenStre
     let platform = format_ident!("{}", src.platform.variant());
     let kind = format_ident!("{}", src.kind.variant());
     let platform_mod = format_ident!("{}", src.platform.module());
+    let endpoint_path = &src.endpoint;
     let endpoint = match src.platform {
-        Platform::SkillsVideo => format!("`POST /v1/generation/{path}`"),
-        Platform::Mindvideo => format!("`POST /api/v1/tasks` with `model: \"{model_name}\"`"),
-        Platform::V2 => format!(
-            "`POST /v2/{}/generations` with `model: \"{model_name}\"`",
-            path.split('/').next().unwrap_or("videos")
-        ),
+        Platform::SkillsVideo => format!("`POST {endpoint_path}`"),
+        _ => format!("`POST {endpoint_path}` with `model: \"{model_name}\"`"),
     };
     let call_doc = format!(" A request for {title} ({endpoint}); send it with the returned call's methods.");
     let info_doc = format!(" Registry entry of `{id}`: {summary}");
@@ -512,6 +509,7 @@ fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -> TokenStre
             kind: crate::Kind::#kind,
             path: #path,
             model_name: #model_name,
+            endpoint: #endpoint_path,
             title: #title,
             summary: #summary,
             schema: #schema,

@@ -13,6 +13,8 @@ pub enum Platform {
     Mindvideo,
     /// `schemas/v2/<scope>/<model>.json`
     V2,
+    /// `schemas/aimlapi/<vendor>/<model>.json`: a published AI/ML API document, unchanged.
+    Aimlapi,
 }
 
 impl Platform {
@@ -22,6 +24,7 @@ impl Platform {
             Platform::SkillsVideo => "skills-video",
             Platform::Mindvideo => "mindvideo",
             Platform::V2 => "v2",
+            Platform::Aimlapi => "aimlapi",
         }
     }
 
@@ -31,6 +34,7 @@ impl Platform {
             Platform::SkillsVideo => "skills_video",
             Platform::Mindvideo => "mindvideo",
             Platform::V2 => "v2",
+            Platform::Aimlapi => "aimlapi",
         }
     }
 
@@ -40,11 +44,12 @@ impl Platform {
             Platform::SkillsVideo => "SkillsVideo",
             Platform::Mindvideo => "Mindvideo",
             Platform::V2 => "V2",
+            Platform::Aimlapi => "Aimlapi",
         }
     }
 
     /// All platforms.
-    pub const ALL: [Platform; 3] = [Platform::SkillsVideo, Platform::Mindvideo, Platform::V2];
+    pub const ALL: [Platform; 4] = [Platform::SkillsVideo, Platform::Mindvideo, Platform::V2, Platform::Aimlapi];
 }
 
 /// Output kind of a model.
@@ -82,6 +87,11 @@ pub struct ModelSource {
     pub path: String,
     /// Value of the envelope's `model` field.
     pub model_name: String,
+    /// Whether `model` is removed from the input type because the client sets it (v2; AI/ML API
+    /// documents whose `model` allows one value).
+    pub strip_model: bool,
+    /// The submit path relative to the platform's base URL.
+    pub endpoint: String,
     /// Output kind.
     pub kind: Kind,
     /// Human title.
@@ -122,11 +132,11 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
     let id = format!("{}/{}", platform.dir(), path);
 
     let is_openapi = document.get("openapi").is_some() || document.get("swagger").is_some();
-    let (input_pointer, op) = if is_openapi {
-        let (pointer, op) = find_request_body(&document).map_err(|(p, r)| err(&p, r))?;
-        (pointer, Some(op))
+    let (input_pointer, op, post_path) = if is_openapi {
+        let (pointer, op, post_path) = find_request_body(&document).map_err(|(p, r)| err(&p, r))?;
+        (pointer, Some(op), Some(post_path))
     } else {
-        (String::new(), None)
+        (String::new(), None, None)
     };
     let input = document.pointer(&input_pointer).cloned().unwrap_or(Value::Null);
     let input = follow_ref(&document, &input);
@@ -145,29 +155,54 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
         .unwrap_or_else(|| title.clone());
     let summary = summary.lines().next().unwrap_or_default().trim().to_string();
 
+    // The body's `model`: a const, a one-value enum, or the first of several (then it stays a field).
+    let model_schema = input.pointer("/properties/model").map(|m| follow_ref(&document, m));
+    let model_values: Vec<String> = model_schema
+        .as_ref()
+        .map(|m| {
+            m.get("const")
+                .map(|c| vec![c.clone()])
+                .or_else(|| m.get("enum").and_then(Value::as_array).cloned())
+                .or_else(|| m.get("default").map(|d| vec![d.clone()]))
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|v| v.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
     let model_name = match platform {
         Platform::SkillsVideo => last.clone(),
         Platform::Mindvideo => path.clone(),
-        Platform::V2 => input
-            .pointer("/properties/model")
-            .map(|m| follow_ref(&document, m))
-            .and_then(|m| {
-                m.get("const")
-                    .or_else(|| m.get("enum").and_then(|e| e.get(0)))
-                    .or_else(|| m.get("default"))
-                    .and_then(Value::as_str)
-                    .map(String::from)
-            })
-            .unwrap_or_else(|| last.clone()),
+        Platform::V2 | Platform::Aimlapi => model_values.first().cloned().unwrap_or_else(|| last.clone()),
+    };
+    let strip_model = match platform {
+        Platform::V2 => true,
+        Platform::Aimlapi => model_values.len() <= 1,
+        _ => false,
     };
 
-    let kind = kind_of(platform, &path, &document, &input, &title, &summary);
+    let kind = kind_of(platform, &path, post_path.as_deref(), &document, &input, &title, &summary);
+    let endpoint = match platform {
+        Platform::SkillsVideo => format!("/v1/generation/{path}"),
+        Platform::Mindvideo => "/api/v1/tasks".to_string(),
+        Platform::V2 => format!("/v2/{}/generations", path.split('/').next().unwrap_or("videos")),
+        Platform::Aimlapi => post_path.clone().unwrap_or_else(|| {
+            match kind {
+                Kind::Video => "/v2/video/generations",
+                Kind::Image => "/v1/images/generations",
+                Kind::Audio => "/v1/tts",
+            }
+            .to_string()
+        }),
+    };
     Ok(ModelSource {
         file: shown,
         id,
         platform,
         path,
         model_name,
+        strip_model,
+        endpoint,
         kind,
         title,
         summary,
@@ -183,11 +218,11 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
     };
     let (dir, rest) = stem
         .split_once('/')
-        .ok_or_else(|| "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/)".to_string())?;
+        .ok_or_else(|| "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/, aimlapi/)".to_string())?;
     let platform = Platform::ALL
         .into_iter()
         .find(|p| p.dir() == dir)
-        .ok_or_else(|| format!("unknown platform folder {dir:?}: use skills-video, mindvideo or v2"))?;
+        .ok_or_else(|| format!("unknown platform folder {dir:?}: use skills-video, mindvideo, v2 or aimlapi"))?;
     let segments: Vec<&str> = rest.split('/').collect();
     let valid_segment = |s: &&str| {
         !s.is_empty()
@@ -205,6 +240,9 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
         }
         Platform::Mindvideo if segments.len() != 1 => {
             Err(format!("MindVideo schemas are schemas/mindvideo/<slug>.json, not {rest:?}"))
+        }
+        Platform::Aimlapi if !(1..=4).contains(&segments.len()) => {
+            Err(format!("AI/ML API model path {rest:?} must have 1 to 4 segments"))
         }
         Platform::V2 if segments.len() != 2 || !["images", "videos", "audio"].contains(&segments[0]) => Err(
             format!("v2 schemas are schemas/v2/<images|videos|audio>/<model>.json, not {rest:?}"),
@@ -229,7 +267,7 @@ pub fn follow_ref(document: &Value, schema: &Value) -> Value {
 }
 
 /// The pointer of the request body schema of the document's POST operation.
-fn find_request_body(doc: &Value) -> Result<(String, Value), (String, String)> {
+fn find_request_body(doc: &Value) -> Result<(String, Value, String), (String, String)> {
     let paths = doc
         .get("paths")
         .and_then(Value::as_object)
@@ -272,10 +310,18 @@ fn find_request_body(doc: &Value) -> Result<(String, Value), (String, String)> {
         .or_else(|| content.iter().find(|(_, c)| c.get("schema").is_some()).map(|(k, _)| k.as_str()))
         .ok_or_else(|| (format!("{body_pointer}/content"), "the request body has no schema".to_string()))?;
     let esc = media.replace('~', "~0").replace('/', "~1");
-    Ok((format!("{body_pointer}/content/{esc}/schema"), op))
+    Ok((format!("{body_pointer}/content/{esc}/schema"), op, post.clone()))
 }
 
-fn kind_of(platform: Platform, path: &str, doc: &Value, input: &Value, title: &str, summary: &str) -> Kind {
+fn kind_of(
+    platform: Platform,
+    path: &str,
+    post_path: Option<&str>,
+    doc: &Value,
+    input: &Value,
+    title: &str,
+    summary: &str,
+) -> Kind {
     let explicit = input
         .get("x-mediagen-kind")
         .or_else(|| doc.get("x-mediagen-kind"))
@@ -292,6 +338,18 @@ fn kind_of(platform: Platform, path: &str, doc: &Value, input: &Value, title: &s
             Some("images") => return Kind::Image,
             Some("audio") => return Kind::Audio,
             _ => return Kind::Video,
+        }
+    }
+    if let Some(post) = post_path {
+        let post = post.to_ascii_lowercase();
+        if post.contains("video") {
+            return Kind::Video;
+        }
+        if post.contains("image") {
+            return Kind::Image;
+        }
+        if ["tts", "audio", "speech", "music", "voice"].iter().any(|w| post.contains(w)) {
+            return Kind::Audio;
         }
     }
     let words = |text: &str| -> Vec<String> {

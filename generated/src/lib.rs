@@ -20,6 +20,7 @@ pub mod model;
 pub mod registry;
 pub mod validate;
 
+pub mod aimlapi;
 pub mod mindvideo;
 pub mod skills_video;
 pub mod v2;

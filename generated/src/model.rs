@@ -12,6 +12,8 @@ pub enum Platform {
     Mindvideo,
     /// A new-api based relay: `POST /v2/{scope}/generations`.
     V2,
+    /// AI/ML API: the document's POST path (`/v2/video/generations`, `/v1/images/generations`, ...).
+    Aimlapi,
 }
 
 impl Platform {
@@ -21,6 +23,7 @@ impl Platform {
             Platform::SkillsVideo => "skills-video",
             Platform::Mindvideo => "mindvideo",
             Platform::V2 => "v2",
+            Platform::Aimlapi => "aimlapi",
         }
     }
 }
@@ -72,8 +75,11 @@ pub struct ModelInfo {
     /// The platform-specific address of the model: the path after `/v1/generation/` on skills.video,
     /// the task `model` slug on MindVideo, `<scope>/<model>` on a v2 relay.
     pub path: &'static str,
-    /// The value sent as `model` in the request envelope (MindVideo, v2), or the last path segment.
+    /// The value sent as `model` in the request envelope (MindVideo, v2, AI/ML API), or the last path segment.
     pub model_name: &'static str,
+    /// The submit path relative to the platform's base URL (`/v1/generation/google/veo-3.1`,
+    /// `/api/v1/tasks`, `/v2/videos/generations`, `/v2/video/generations`).
+    pub endpoint: &'static str,
     /// Human title of the model.
     pub title: &'static str,
     /// One-line summary.

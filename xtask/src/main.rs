@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask ci";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask corpus <DIR> [--platform P] | cargo xtask ci";
 
 fn main() -> ExitCode {
     // typify panics on a few constructs; codegen turns those into located errors, so the
@@ -13,6 +13,10 @@ fn main() -> ExitCode {
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => xtask::codegen(&root, false),
         ["codegen", "--check"] => xtask::codegen(&root, true),
+        ["corpus", dir] => xtask::corpus(&root, std::path::Path::new(dir), "aimlapi").and_then(|rows| xtask::report_corpus(&rows)),
+        ["corpus", dir, "--platform", p] => {
+            xtask::corpus(&root, std::path::Path::new(dir), p).and_then(|rows| xtask::report_corpus(&rows))
+        }
         ["ci"] => xtask::ci(&root).map(|()| "all checks passed".to_string()),
         _ => Err(anyhow::anyhow!("{USAGE}")),
     };

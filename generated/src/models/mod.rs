@@ -5,6 +5,7 @@
 pub mod skills_video;
 pub mod mindvideo;
 pub mod v2;
+pub mod aimlapi;
 /// Every generated model, sorted by id.
 pub static MODELS: &[&crate::ModelInfo] = &[
     &mindvideo::gemini_3_pro_image_preview_official::INFO,

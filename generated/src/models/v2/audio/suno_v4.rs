@@ -150,6 +150,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     kind: crate::Kind::Audio,
     path: "audio/suno-v4",
     model_name: "suno-v4",
+    endpoint: "/v2/audio/generations",
     title: "Suno v4 (v2 relay)",
     summary: "Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Suno v4 (v2 relay)\",\"description\":\"Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"suno-v4\"},\"prompt\":{\"type\":\"string\",\"description\":\"Song description or prompt\"},\"lyrics\":{\"type\":\"string\",\"description\":\"Song lyrics (custom mode)\"},\"title\":{\"type\":\"string\",\"description\":\"Song title\"},\"tags\":{\"type\":\"string\",\"description\":\"Comma-separated style tags, e.g. \\\"pop,happy,summer\\\"\"},\"mode\":{\"type\":\"string\",\"description\":\"Generation mode: custom (own lyrics, title and tags) or inspiration (from the prompt alone)\",\"enum\":[\"custom\",\"inspiration\"]}}}",
