@@ -202,15 +202,30 @@ pub fn drop_in_check(root: &Path) -> Result<()> {
 "images":{"type":"array","items":{"type":"string"},"maxItems":4},"n":{"type":"integer","enum":[1,2,4],"default":"1"}}}}}},
 "responses":{"200":{"description":"ok"}}}}}}"##,
     )?;
+    // An AI/ML API document of a category none of the shipped ones has (speech), as published.
+    std::fs::create_dir_all(scratch.join("schemas/aimlapi/elevenlabs"))?;
+    std::fs::write(
+        scratch.join("schemas/aimlapi/elevenlabs/eleven-multilingual-v2.json"),
+        r##"{"openapi":"3.0.0","info":{"title":"AIML API","version":"1.0.0"},"servers":[{"url":"https://api.aimlapi.com"}],
+"paths":{"/v1/tts":{"post":{"operationId":"_v1_tts","requestBody":{"required":true,"content":{"application/json":{"schema":{
+"type":"object","properties":{"model":{"type":"string","enum":["elevenlabs/eleven_multilingual_v2"]},
+"text":{"type":"string","minLength":1,"maxLength":5000,"description":"The text content to be converted to speech."},
+"voice":{"type":"string","enum":["Rachel","Drew","Clyde","Paul"],"default":"Rachel"},
+"output_format":{"type":"string","enum":["mp3_44100_128","pcm_16000","ulaw_8000"],"nullable":true},
+"voice_settings":{"type":"object","nullable":true,"properties":{"stability":{"type":"number","minimum":0,"maximum":1},
+"similarity_boost":{"type":"number","minimum":0,"maximum":1},"use_speaker_boost":{"type":"boolean","default":true}}},
+"seed":{"type":"integer","nullable":true,"minimum":0,"maximum":4294967295}},"required":["model","text"]}}}},
+"responses":{"200":{"description":"Successfully generated audio"}}}}}}"##,
+    )?;
     let summary = codegen(&scratch, false)?;
     println!("drop-in: {summary}");
-    if !summary.contains("3 new model modules") {
-        bail!("drop-in: expected 3 new model modules, got: {summary}");
+    if !summary.contains("4 new model modules") {
+        bail!("drop-in: expected 4 new model modules, got: {summary}");
     }
     let target = root.join("target");
     run(&scratch, "cargo", &["clippy", "-q", "-p", "mediagen", "--", "-D", "warnings"], &[("CARGO_TARGET_DIR", &target)])?;
     std::fs::remove_dir_all(&scratch)?;
-    println!("drop-in check: three new schemas (one per platform, both forms) regenerated and the crate builds under clippy -D warnings");
+    println!("drop-in check: four new schemas (one per platform, both forms, an AI/ML API speech document) regenerated and the crate builds under clippy -D warnings");
     Ok(())
 }
 
@@ -233,6 +248,15 @@ pub fn ci(root: &Path) -> Result<()> {
     println!("{}", codegen(root, true)?);
     run(root, "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
     drop_in_check(root)?;
+    // The small schemas of tests/fixtures/cases (one real-world construct each), compiled together.
+    println!("{}", report_corpus(&corpus(root, &root.join("tests/fixtures/cases"), "mindvideo")?)?);
+    // The real-world corpus, where the shared folder is checked out beside the workspace.
+    let shared = root.join("../shared/corpus");
+    if shared.is_dir() {
+        println!("{}", report_corpus(&corpus(root, &shared, "aimlapi")?)?);
+    } else {
+        println!("corpus check skipped: {} is not there", shared.display());
+    }
     run(root, "cargo", &["test", "--workspace"], &[])?;
     Ok(())
 }
