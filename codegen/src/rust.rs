@@ -514,6 +514,7 @@ fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -> TokenStre
             summary: #summary,
             schema: #schema,
             schema_file: #schema_file,
+            parse: crate::model::parse_json::<Input>,
         };
 
         /// Constraints of the schema checked before any request is sent.

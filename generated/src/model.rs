@@ -64,7 +64,7 @@ impl std::fmt::Display for Kind {
 }
 
 /// Static description of one generated model, readable at run time through [`crate::registry`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct ModelInfo {
     /// Registry id: the schema path without `.json`, platform first (`skills-video/google/veo-3.1`).
     pub id: &'static str,
@@ -88,6 +88,30 @@ pub struct ModelInfo {
     pub schema: &'static str,
     /// The schema file, relative to the workspace root.
     pub schema_file: &'static str,
+    /// Read an input given as JSON into the model's typed `Input`, check every constraint, and
+    /// return the request body: what a program that picks the model at run time (the CLI) uses.
+    pub parse: fn(serde_json::Value) -> Result<serde_json::Value, crate::Error>,
+}
+
+impl PartialEq for ModelInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl Eq for ModelInfo {}
+
+/// Deserialize JSON into a model's input type, naming the field that does not fit.
+pub fn parse_json<M: Model + serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<serde_json::Value, crate::Error> {
+    let input: M = serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        crate::Error::Validation {
+            path: if path == "." { String::new() } else { path },
+            rule: "type",
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    input.to_body()
 }
 
 impl ModelInfo {

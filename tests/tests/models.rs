@@ -235,3 +235,18 @@ fn registry_lists_every_model_with_its_facts() {
     }
     assert_eq!(registry::find("skills-video/lightricks/ltx-2.3/audio-to-video").unwrap().kind, Kind::Video);
 }
+
+#[test]
+fn a_model_picked_at_run_time_parses_and_checks_json_input() {
+    let veo = registry::find("skills-video/google/veo-3.1").unwrap();
+    let body = (veo.parse)(json!({"prompt": "x", "aspect_ratio": "9:16", "duration": 8})).unwrap();
+    assert_eq!(body, json!({"prompt": "x", "aspect_ratio": "9:16", "duration": 8}));
+    let (path, rule, message) = violation((veo.parse)(json!({"prompt": "x", "aspect_ratio": "21:9"})).unwrap_err());
+    assert_eq!((path.as_str(), rule), ("aspect_ratio", "type"));
+    assert!(message.contains("21:9"), "{message}");
+    let (path, rule, _) = violation((veo.parse)(json!({"aspect_ratio": "9:16"})).unwrap_err());
+    assert_eq!((path.as_str(), rule), ("", "type"), "missing prompt is a type error of the whole input");
+    let sky = registry::find("mindvideo/skyreels-v4-fast").unwrap();
+    let err = (sky.parse)(json!({"prompt": "x", "duration": 99})).unwrap_err();
+    assert_eq!(err.to_string(), "duration: 99 is above the maximum 15");
+}

@@ -261,6 +261,7 @@ pub static VIDEO_INFO: ModelInfo = ModelInfo {
     summary: "hand-written test model",
     schema: "{}",
     schema_file: "tests/tests/common/mod.rs",
+    parse: |v| Ok(v),
 };
 
 impl Model for TestInput {
@@ -294,6 +295,7 @@ pub static IMAGE_INFO: ModelInfo = ModelInfo {
     summary: "hand-written test model",
     schema: "{}",
     schema_file: "tests/tests/common/mod.rs",
+    parse: |v| Ok(v),
 };
 
 impl Model for ImageInput {
