@@ -365,7 +365,7 @@ impl Ctx<'_> {
                         .map(String::from)
                         .unwrap_or_else(|| format!("{name}Variant{i}"));
                     let c = self.convert(m, &format!("{ptr}/{key}/{i}"), &hint, path, false)?;
-                    converted.push(self.hoist(c, &hint, name));
+                    converted.push(self.hoist(c, &hint, name, &format!("One of the forms of `{}`.", field_name(path))));
                 }
                 // A union where one member accepts any value is just any value.
                 if converted.iter().any(|c| c.as_object().is_some_and(|o| o.is_empty())) {
@@ -467,7 +467,7 @@ impl Ctx<'_> {
                 Some(items @ Value::Object(_)) | Some(items @ Value::Bool(_)) => {
                     let item_name = format!("{name}Item");
                     let c = self.convert(items, &format!("{ptr}/items"), &item_name, &format!("{path}/*"), false)?;
-                    out.insert("items".into(), self.hoist(c, &item_name, name));
+                    out.insert("items".into(), self.hoist(c, &item_name, name, &format!("One item of `{}`.", field_name(path))));
                 }
                 Some(Value::Array(_)) => {
                     // Tuple form: keep it loose rather than guess.
@@ -510,7 +510,7 @@ impl Ctx<'_> {
                     } else {
                         let hint = if name == ROOT { wire.clone() } else { format!("{name}_{wire}") };
                         let c = self.convert(prop, &pptr, &pascal(&hint), &ppath, false)?;
-                        self.hoist(c, &hint, name)
+                        self.hoist(c, &hint, name, &format!("The type of `{}`.", display_path(&ppath)))
                     };
                     if let (Value::Object(m), Some(d)) = (&mut c, docs) {
                         m.insert("description".into(), json!(d));
@@ -580,7 +580,7 @@ impl Ctx<'_> {
 
     /// Give a converted schema that needs a named Rust type (enum, struct, union) its own
     /// definition, and return a reference to it.
-    fn hoist(&mut self, converted: Value, wanted: &str, parent: &str) -> Value {
+    fn hoist(&mut self, converted: Value, wanted: &str, parent: &str, used_by: &str) -> Value {
         let needs_name = |v: &Value| {
             v.get("enum").is_some()
                 || v.get("properties").is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
@@ -593,7 +593,7 @@ impl Ctx<'_> {
         if let Some(members) = converted.get("anyOf").and_then(Value::as_array) {
             if members.len() == 2 && members.iter().any(is_nullish) {
                 let inner = members.iter().find(|m| !is_nullish(m)).cloned().unwrap_or(json!({}));
-                let inner = self.hoist(inner, wanted, parent);
+                let inner = self.hoist(inner, wanted, parent, used_by);
                 return json!({"anyOf": [inner, {"type": "null"}]});
             }
         }
@@ -601,6 +601,11 @@ impl Ctx<'_> {
             return converted;
         }
         let name = self.unique_name(wanted, parent);
+        let mut converted = converted;
+        if let Value::Object(m) = &mut converted {
+            // The type's own doc says where it is used; the field keeps the schema's description.
+            m.insert("description".into(), json!(used_by));
+        }
         self.defs.insert(name.clone(), converted);
         json!({ "$ref": format!("#/definitions/{name}") })
     }
@@ -800,6 +805,15 @@ fn nullable_schema(v: &Value) -> bool {
 
 fn path_is_field(path: &str) -> bool {
     !path.is_empty() && !path.starts_with('#')
+}
+
+/// A wire path for docs; the root or a definition reads as "the input".
+fn field_name(path: &str) -> String {
+    if path_is_field(path) {
+        display_path(path)
+    } else {
+        "the input".to_string()
+    }
 }
 
 fn display_path(path: &str) -> String {

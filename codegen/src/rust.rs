@@ -55,6 +55,17 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
             *item = syn::parse_quote!(pub use crate::model::error;);
         }
     }
+    // The root type's doc names the model (typify would only repeat the type name).
+    let root_doc = format!(" The input of {} (`{}`). Start with [`Input::builder`].", src.title, src.id);
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Struct(s) if s.ident == ROOT => &mut s.attrs,
+            syn::Item::Enum(e) if e.ident == ROOT => &mut e.attrs,
+            _ => continue,
+        };
+        attrs.retain(|a| !a.path().is_ident("doc"));
+        attrs.insert(0, syn::parse_quote!(#[doc = #root_doc]));
+    }
     let structs = struct_infos(&file);
     let single_variant: BTreeMap<String, String> = file
         .items

@@ -3,7 +3,7 @@
 //!
 //! Model id `mindvideo/gemini-3-pro-image-preview-official`.
 
-/// Gemini 3 Pro Image Preview (official) generates and edits images from a prompt at 1K, 2K or 4K.
+/// The input of Gemini 3 Pro Image Preview (Official) (`mindvideo/gemini-3-pro-image-preview-official`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
@@ -35,7 +35,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<Size>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -97,7 +97,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-/// `Size`
+/// The type of `size`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `mindvideo/skyreels-v4-fast`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -75,7 +75,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// Skyreels V4 Fast is a fast video generation model, making it suitable for efficiency-first video creation.
+/// The input of Skyreels V4 Fast (`mindvideo/skyreels-v4-fast`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
@@ -128,7 +128,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `MidFrameImagesItem`
+/// One item of `mid_frame_images`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MidFrameImagesItem {
@@ -138,7 +138,7 @@ pub struct MidFrameImagesItem {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_stamp: ::std::option::Option<i64>,
 }
-/// `RefImagesItem`
+/// One item of `ref_images`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RefImagesItem {
@@ -152,7 +152,7 @@ pub struct RefImagesItem {
     #[serde(rename = "type")]
     pub type_: RefImagesItemType,
 }
-/// `RefImagesItemType`
+/// The type of `ref_images[].type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -209,7 +209,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RefImagesItemType {
         value.parse()
     }
 }
-/// `RefVideosItem`
+/// One item of `ref_videos`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct RefVideosItem {
@@ -219,7 +219,7 @@ pub struct RefVideosItem {
     pub type_: RefVideosItemType,
     pub video_url: crate::MediaInput,
 }
-/// `RefVideosItemType`
+/// The type of `ref_videos[].type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -276,7 +276,7 @@ impl ::std::convert::TryFrom<::std::string::String> for RefVideosItemType {
         value.parse()
     }
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

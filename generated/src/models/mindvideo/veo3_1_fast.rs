@@ -3,7 +3,7 @@
 //!
 //! Model id `mindvideo/veo3-1-fast`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -60,7 +60,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// Veo 3.1 Fast is Google's fast Veo 3.1 video generation model for quick text-to-video creation.
+/// The input of Veo 3.1 Fast (`mindvideo/veo3-1-fast`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
@@ -87,7 +87,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/alibaba/wan2.2-14b-animate-move`.
 
-/// `Input`
+/// The input of AIML API (`aimlapi/alibaba/wan2.2-14b-animate-move`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// If set to true, the safety checker will be enabled.
@@ -46,7 +46,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub video_write_mode: ::std::option::Option<VideoWriteMode>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -108,7 +108,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-/// `VideoQuality`
+/// The type of `video_quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -175,7 +175,7 @@ impl ::std::convert::TryFrom<::std::string::String> for VideoQuality {
         value.parse()
     }
 }
-/// `VideoWriteMode`
+/// The type of `video_write_mode`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/bytedance/seedance-1.0-pro-text-to-video`.
 
-/// `Input`
+/// The input of AIML API (`aimlapi/bytedance/seedance-1.0-pro-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Whether to fix the camera position.
@@ -45,7 +45,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<bool>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/bytedance/seedream-4-5`.
 
-/// The size of the generated image.
+/// The type of `image_size`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ImageSize {
@@ -20,7 +20,7 @@ impl ::std::convert::From<ImageSizeVariant1> for ImageSize {
         Self::Variant1(value)
     }
 }
-/// `ImageSizeVariant0`
+/// One of the forms of `image_size`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ImageSizeVariant0 {
     /// Default (applied by the platform when unset): `2048`.
@@ -32,7 +32,7 @@ pub struct ImageSizeVariant0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i64>,
 }
-/// `ImageSizeVariant1`
+/// One of the forms of `image_size`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -89,7 +89,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/bytedance/seedream-4-5`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The size of the generated image.
@@ -118,7 +118,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<bool>,
 }
-/// `ResponseFormat`
+/// The type of `response_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

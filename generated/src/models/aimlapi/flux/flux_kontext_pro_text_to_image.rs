@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/flux/flux-kontext-pro-text-to-image`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -95,7 +95,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/flux/flux-kontext-pro-text-to-image`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated image.
@@ -137,7 +137,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<i64>,
 }
-/// `OutputFormat`
+/// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -194,7 +194,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
         value.parse()
     }
 }
-/// `SafetyTolerance`
+/// The type of `safety_tolerance`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/google/gemini-3-pro-image-preview`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -100,7 +100,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/google/gemini-3-pro-image-preview`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated image.
@@ -129,7 +129,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Model`
+/// The type of `model`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -188,7 +188,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Model {
         value.parse()
     }
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

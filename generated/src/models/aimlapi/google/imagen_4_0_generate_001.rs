@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/google/imagen-4.0-generate-001`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -75,7 +75,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/google/imagen-4.0-generate-001`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Add an invisible watermark to the generated images.
@@ -127,7 +127,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<i64>,
 }
-/// `PersonGeneration`
+/// The type of `person_generation`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -184,7 +184,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PersonGeneration {
         value.parse()
     }
 }
-/// `SafetySetting`
+/// The type of `safety_setting`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

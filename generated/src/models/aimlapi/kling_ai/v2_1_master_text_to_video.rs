@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/kling-ai/v2.1-master-text-to-video`.
 
-/// `AdvancedCameraControl`
+/// The type of `advanced_camera_control`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct AdvancedCameraControl {
     /// The type of camera movement.
@@ -15,7 +15,7 @@ pub struct AdvancedCameraControl {
     /// Range: -10 ≤ x ≤ 10.
     pub movement_value: i64,
 }
-/// `AdvancedCameraControlMovementType`
+/// The type of `advanced_camera_control.movement_type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -93,7 +93,7 @@ for AdvancedCameraControlMovementType {
         value.parse()
     }
 }
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -155,7 +155,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `CameraControl`
+/// The type of `camera_control`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -222,7 +222,7 @@ impl ::std::convert::TryFrom<::std::string::String> for CameraControl {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/kling-ai/v2.1-master-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Advanced camera control parameters.

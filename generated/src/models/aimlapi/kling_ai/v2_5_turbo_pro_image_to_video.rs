@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/kling-ai/v2.5-turbo-pro-image-to-video`.
 
-/// `Input`
+/// The input of AIML API (`aimlapi/kling-ai/v2.5-turbo-pro-image-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/kling-ai/v3-turbo-pro-text-to-video`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -65,7 +65,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/kling-ai/v3-turbo-pro-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated video.
@@ -92,7 +92,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt: ::std::option::Option<::std::string::String>,
 }
-/// `MultiPromptItem`
+/// One item of `multi_prompt`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MultiPromptItem {
     /// The length of the output video in seconds.

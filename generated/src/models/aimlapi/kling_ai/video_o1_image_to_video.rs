@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/kling-ai/video-o1-image-to-video`.
 
-/// `Input`
+/// The input of AIML API (`aimlapi/kling-ai/video-o1-image-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The length of the output video in seconds.

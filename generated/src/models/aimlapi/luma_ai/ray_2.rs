@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/luma-ai/ray-2`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -85,7 +85,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/luma-ai/ray-2`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated video.
@@ -117,7 +117,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Keyframes`
+/// The type of `keyframes`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Keyframes {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -125,7 +125,7 @@ pub struct Keyframes {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frame1: ::std::option::Option<KeyframesFrame1>,
 }
-/// `KeyframesFrame0`
+/// The type of `keyframes.frame0`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum KeyframesFrame0 {
@@ -142,7 +142,7 @@ impl ::std::convert::From<KeyframesFrame0Variant1> for KeyframesFrame0 {
         Self::Variant1(value)
     }
 }
-/// `KeyframesFrame0Variant0`
+/// One of the forms of `keyframes.frame0`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyframesFrame0Variant0 {
     /// Allowed values: `image`.
@@ -151,7 +151,7 @@ pub struct KeyframesFrame0Variant0 {
     /// Format: `uri`.
     pub url: crate::MediaInput,
 }
-/// `KeyframesFrame0Variant0Type`
+/// The type of `keyframes.frame0.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -203,7 +203,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame0Variant0T
         value.parse()
     }
 }
-/// `KeyframesFrame0Variant1`
+/// One of the forms of `keyframes.frame0`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyframesFrame0Variant1 {
     /// Format: `uuid`.
@@ -212,7 +212,7 @@ pub struct KeyframesFrame0Variant1 {
     #[serde(rename = "type")]
     pub type_: KeyframesFrame0Variant1Type,
 }
-/// `KeyframesFrame0Variant1Type`
+/// The type of `keyframes.frame0.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -264,7 +264,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame0Variant1T
         value.parse()
     }
 }
-/// `KeyframesFrame1`
+/// The type of `keyframes.frame1`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum KeyframesFrame1 {
@@ -281,7 +281,7 @@ impl ::std::convert::From<KeyframesFrame1Variant1> for KeyframesFrame1 {
         Self::Variant1(value)
     }
 }
-/// `KeyframesFrame1Variant0`
+/// One of the forms of `keyframes.frame1`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyframesFrame1Variant0 {
     /// Allowed values: `image`.
@@ -290,7 +290,7 @@ pub struct KeyframesFrame1Variant0 {
     /// Format: `uri`.
     pub url: crate::MediaInput,
 }
-/// `KeyframesFrame1Variant0Type`
+/// The type of `keyframes.frame1.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -342,7 +342,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame1Variant0T
         value.parse()
     }
 }
-/// `KeyframesFrame1Variant1`
+/// One of the forms of `keyframes.frame1`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyframesFrame1Variant1 {
     /// Format: `uuid`.
@@ -351,7 +351,7 @@ pub struct KeyframesFrame1Variant1 {
     #[serde(rename = "type")]
     pub type_: KeyframesFrame1Variant1Type,
 }
-/// `KeyframesFrame1Variant1Type`
+/// The type of `keyframes.frame1.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -403,7 +403,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame1Variant1T
         value.parse()
     }
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/minimax/hailuo-02`.
 
-/// `Input`
+/// The input of AIML API (`aimlapi/minimax/hailuo-02`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The length of the output video in seconds.
@@ -42,7 +42,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/openai/dall-e-3`.
 
-/// `Input`
+/// The input of AIML API (`aimlapi/openai/dall-e-3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The number of images to generate.
@@ -41,7 +41,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<Style>,
 }
-/// `Quality`
+/// The type of `quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -98,7 +98,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Quality {
         value.parse()
     }
 }
-/// `ResponseFormat`
+/// The type of `response_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -155,7 +155,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
         value.parse()
     }
 }
-/// `Size`
+/// The type of `size`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -217,7 +217,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Size {
         value.parse()
     }
 }
-/// `Style`
+/// The type of `style`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/openai/gpt-image-1`.
 
-/// `Background`
+/// The type of `background`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -65,7 +65,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Background {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/openai/gpt-image-1`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.
@@ -122,7 +122,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<Size>,
 }
-/// `Moderation`
+/// The type of `moderation`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -179,7 +179,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Moderation {
         value.parse()
     }
 }
-/// `OutputFormat`
+/// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -241,7 +241,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
         value.parse()
     }
 }
-/// `Quality`
+/// The type of `quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -303,7 +303,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Quality {
         value.parse()
     }
 }
-/// `ResponseFormat`
+/// The type of `response_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -360,7 +360,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
         value.parse()
     }
 }
-/// `Size`
+/// The type of `size`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

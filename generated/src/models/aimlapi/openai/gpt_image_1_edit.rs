@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/openai/gpt-image-1-edit`.
 
-/// `Background`
+/// The type of `background`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -65,7 +65,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Background {
         value.parse()
     }
 }
-/// The image(s) to edit. Must be a supported image file or an array of images. Each image should be a png, webp, or jpg file less than 50MB. You can provide up to 16 images.
+/// The type of `image`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Image {
@@ -82,7 +82,7 @@ impl ::std::convert::From<::std::vec::Vec<ImageVariant1Item>> for Image {
         Self::Array(value)
     }
 }
-/// `ImageVariant0`
+/// One of the forms of `image`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ImageVariant0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,7 +94,7 @@ pub struct ImageVariant0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
-/// `ImageVariant0Buffer`
+/// The type of `image.buffer`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ImageVariant0Buffer {
     pub data: ::std::vec::Vec<f64>,
@@ -102,7 +102,7 @@ pub struct ImageVariant0Buffer {
     #[serde(rename = "type")]
     pub type_: ImageVariant0BufferType,
 }
-/// `ImageVariant0BufferType`
+/// The type of `image.buffer.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -153,7 +153,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ImageVariant0BufferType 
         value.parse()
     }
 }
-/// `ImageVariant1Item`
+/// One item of `image`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ImageVariant1Item {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -165,7 +165,7 @@ pub struct ImageVariant1Item {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
-/// `ImageVariant1ItemBuffer`
+/// The type of `image[].buffer`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ImageVariant1ItemBuffer {
     pub data: ::std::vec::Vec<f64>,
@@ -173,7 +173,7 @@ pub struct ImageVariant1ItemBuffer {
     #[serde(rename = "type")]
     pub type_: ImageVariant1ItemBufferType,
 }
-/// `ImageVariant1ItemBufferType`
+/// The type of `image[].buffer.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -224,7 +224,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ImageVariant1ItemBufferT
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/openai/gpt-image-1-edit`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.
@@ -280,7 +280,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<Size>,
 }
-/// `Mask`
+/// The type of `mask`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Mask {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -292,7 +292,7 @@ pub struct Mask {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<i64>,
 }
-/// `MaskBuffer`
+/// The type of `mask.buffer`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MaskBuffer {
     pub data: ::std::vec::Vec<f64>,
@@ -300,7 +300,7 @@ pub struct MaskBuffer {
     #[serde(rename = "type")]
     pub type_: MaskBufferType,
 }
-/// `MaskBufferType`
+/// The type of `mask.buffer.type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -351,7 +351,7 @@ impl ::std::convert::TryFrom<::std::string::String> for MaskBufferType {
         value.parse()
     }
 }
-/// `OutputFormat`
+/// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -413,7 +413,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
         value.parse()
     }
 }
-/// `Quality`
+/// The type of `quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -475,7 +475,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Quality {
         value.parse()
     }
 }
-/// `ResponseFormat`
+/// The type of `response_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -532,7 +532,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
         value.parse()
     }
 }
-/// `Size`
+/// The type of `size`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

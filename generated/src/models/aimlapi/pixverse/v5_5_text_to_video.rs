@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/pixverse/v5.5-text-to-video`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -75,7 +75,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/pixverse/v5.5-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated video.
@@ -133,7 +133,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking_type: ::std::option::Option<ThinkingType>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -200,7 +200,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-/// `Style`
+/// The type of `style`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -272,7 +272,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Style {
         value.parse()
     }
 }
-/// `ThinkingType`
+/// The type of `thinking_type`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

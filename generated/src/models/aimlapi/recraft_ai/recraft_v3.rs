@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/recraft-ai/recraft-v3`.
 
-/// `ColorsItem`
+/// One item of `colors`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ColorsItem {
     /// Range: 0 ≤ x ≤ 255.
@@ -13,7 +13,7 @@ pub struct ColorsItem {
     /// Range: 0 ≤ x ≤ 255.
     pub r: i64,
 }
-/// `ImageSize`
+/// The type of `image_size`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum ImageSize {
@@ -30,7 +30,7 @@ impl ::std::convert::From<ImageSizeVariant1> for ImageSize {
         Self::Variant1(value)
     }
 }
-/// `ImageSizeVariant0`
+/// One of the forms of `image_size`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ImageSizeVariant0 {
     /// Default (applied by the platform when unset): `768`.
@@ -42,7 +42,7 @@ pub struct ImageSizeVariant0 {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub width: ::std::option::Option<i64>,
 }
-/// `ImageSizeVariant1`
+/// One of the forms of `image_size`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -119,7 +119,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/recraft-ai/recraft-v3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// An array of preferred colors.
@@ -147,7 +147,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<Style>,
 }
-/// `Style`
+/// The type of `style`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/runway/gen4_turbo`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -80,7 +80,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/runway/gen4_turbo`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated video.

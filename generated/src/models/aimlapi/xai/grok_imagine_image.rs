@@ -3,7 +3,7 @@
 //!
 //! Model id `aimlapi/xai/grok-imagine-image`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -120,7 +120,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of AIML API (`aimlapi/xai/grok-imagine-image`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// The aspect ratio of the generated image.
@@ -150,7 +150,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response_format: ::std::option::Option<ResponseFormat>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -207,7 +207,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-/// `ResponseFormat`
+/// The type of `response_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

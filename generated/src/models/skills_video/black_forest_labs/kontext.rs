@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/black-forest-labs/kontext`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -95,7 +95,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// Black Forest Labs FLUX Kontext image generation and editing with up to 4 reference images.
+/// The input of FLUX Kontext (`skills-video/black-forest-labs/kontext`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Aspect ratio of the generated image
@@ -124,7 +124,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/bytedance/seedream-4.5`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -90,7 +90,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// ByteDance Seedream 4.5 image generation and editing with up to 14 reference images.
+/// The input of Seedream 4.5 (`skills-video/bytedance/seedream-4.5`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Aspect ratio of the generated image
@@ -119,7 +119,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

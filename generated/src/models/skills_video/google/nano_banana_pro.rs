@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/google/nano-banana-pro`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -100,7 +100,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of Nano Banana Pro (`skills-video/google/nano-banana-pro`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Aspect ratio of the generated image
@@ -131,7 +131,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `OutputFormat`
+/// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -193,7 +193,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
         value.parse()
     }
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

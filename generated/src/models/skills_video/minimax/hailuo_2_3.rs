@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/minimax/hailuo-2.3`.
 
-/// `Input`
+/// The input of Hailuo 2.3 (`skills-video/minimax/hailuo-2.3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Video duration in seconds. 10 seconds only for 768p
@@ -36,7 +36,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/openai/gpt-image-2`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -167,7 +167,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ImageSize {
         value.parse()
     }
 }
-/// OpenAI GPT Image 2 image generation and editing, with optional input images and mask.
+/// The input of GPT Image 2 (`skills-video/openai/gpt-image-2`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Aspect ratio of the generated image
@@ -228,7 +228,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<bool>,
 }
-/// `OutputFormat`
+/// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -290,7 +290,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
         value.parse()
     }
 }
-/// `Quality`
+/// The type of `quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -352,7 +352,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Quality {
         value.parse()
     }
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `v2/audio/suno-v4`.
 
-/// Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).
+/// The input of Suno v4 (v2 relay) (`v2/audio/suno-v4`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Song lyrics (custom mode)
@@ -23,7 +23,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
 }
-/// `Mode`
+/// The type of `mode`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `v2/images/seedream-4`.
 
-/// ByteDance Seedream 4.0 image generation and editing through the v2 relay task API (POST /v2/images/generations).
+/// The input of Seedream 4.0 (v2 relay) (`v2/images/seedream-4`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Reference images to edit (URL or base64)

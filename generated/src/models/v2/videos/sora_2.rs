@@ -3,7 +3,7 @@
 //!
 //! Model id `v2/videos/sora-2`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -60,7 +60,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Duration`
+/// The type of `duration`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -117,7 +117,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Duration {
         value.parse()
     }
 }
-/// OpenAI Sora 2 video generation through the v2 relay task API (POST /v2/videos/generations).
+/// The input of Sora 2 (v2 relay) (`v2/videos/sora-2`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Video aspect ratio

@@ -3,7 +3,7 @@
 //!
 //! Model id `v2/videos/veo3`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -60,7 +60,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// Google Veo 3 video generation through the v2 relay task API (POST /v2/videos/generations).
+/// The input of Veo 3 (v2 relay) (`v2/videos/veo3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Video aspect ratio

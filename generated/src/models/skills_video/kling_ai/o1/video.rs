@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/kling-ai/o1/video`.
 
-/// Input for Kling O1 video; one variant per feature.
+/// The input of Kling O1 Video (`skills-video/kling-ai/o1/video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Input {
@@ -57,7 +57,7 @@ pub struct KlingO1FrameToVideoInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<KlingO1FrameToVideoInputQuality>,
 }
-/// `KlingO1FrameToVideoInputFeature`
+/// The type of `#KlingO1FrameToVideoInput.feature`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -109,7 +109,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KlingO1FrameToVideoInput
         value.parse()
     }
 }
-/// `KlingO1FrameToVideoInputQuality`
+/// The type of `#KlingO1FrameToVideoInput.quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -194,7 +194,7 @@ pub struct KlingO1TextToVideoInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<KlingO1TextToVideoInputQuality>,
 }
-/// `KlingO1TextToVideoInputFeature`
+/// The type of `#KlingO1TextToVideoInput.feature`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -246,7 +246,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KlingO1TextToVideoInputF
         value.parse()
     }
 }
-/// `KlingO1TextToVideoInputQuality`
+/// The type of `#KlingO1TextToVideoInput.quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/kling-ai/v3/video`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -65,7 +65,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// `Input`
+/// The input of Kling 3.0 (`skills-video/kling-ai/v3/video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Video aspect ratio
@@ -118,7 +118,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<Quality>,
 }
-/// `Quality`
+/// The type of `quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,

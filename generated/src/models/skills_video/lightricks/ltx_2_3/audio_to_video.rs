@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/lightricks/ltx-2.3/audio-to-video`.
 
-/// Lightricks LTX 2.3 video generation driven by a 2-20 second audio clip.
+/// The input of LTX 2.3 Audio to Video (`skills-video/lightricks/ltx-2.3/audio-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Input audio (2-20 seconds)

@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/lightricks/ltx-2.3`.
 
-/// `AspectRatio`
+/// The type of `aspect_ratio`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -60,7 +60,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
-/// Lightricks LTX 2.3 text- and image-to-video generation up to 2160p with optional audio.
+/// The input of LTX 2.3 (`skills-video/lightricks/ltx-2.3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
     /// Video aspect ratio
@@ -117,7 +117,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
-/// `Quality`
+/// The type of `quality`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -174,7 +174,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Quality {
         value.parse()
     }
 }
-/// `Resolution`
+/// The type of `resolution`.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
