@@ -6,7 +6,8 @@
 //! retry loop, so every platform gets the same rules:
 //!
 //! - [`Replay::Safe`] requests (reads, and writes protected by an idempotency key) are retried on
-//!   429, 500, 502, 503, 504 and on connection errors and timeouts.
+//!   429, 500, 502, 503, 504, on connection errors and timeouts, and when the connection drops
+//!   before the whole answer was read.
 //! - [`Replay::Unsafe`] requests (a submit that creates and charges a job) are retried only where no
 //!   job can have been created: on 429 and 503, and when the connection could not be opened.
 //! - Nothing else is retried (in particular 400, 401, 402, 404, 422, and 502/504 on a submit).
@@ -15,15 +16,19 @@
 //! stop at [`RetryPolicy::max_attempts`] or when the next wait would pass
 //! [`RetryPolicy::max_elapsed`], returning the last error.
 
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use futures_util::StreamExt as _;
+use bytes::Bytes;
+use eventsource_stream::Eventsource as _;
+use futures_util::stream::BoxStream;
+use futures_util::{Stream, StreamExt as _};
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
-use tokio::io::AsyncWriteExt as _;
+use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
 use crate::{Error, ErrorKind, Family, Result};
 
@@ -145,7 +150,8 @@ impl Replay {
 
     fn retries_transport(self, err: &reqwest::Error) -> bool {
         match self {
-            Replay::Safe => err.is_connect() || err.is_timeout() || err.is_request(),
+            // `is_request`: the connection closed before an answer; `is_body`: while reading it.
+            Replay::Safe => err.is_connect() || err.is_timeout() || err.is_request() || err.is_body(),
             // A connect error means no byte of the request reached the server.
             Replay::Unsafe => err.is_connect(),
         }
@@ -215,7 +221,6 @@ impl Request {
     }
 
     /// Override whether the request may be repeated.
-    #[allow(dead_code)] // used by the MindVideo client once it sends idempotency keys
     pub(crate) fn replay(mut self, replay: Replay) -> Self {
         self.replay = replay;
         self
@@ -279,10 +284,11 @@ impl std::fmt::Debug for Settings {
 }
 
 /// The environment variables and default a platform reads its settings from.
-pub(crate) struct Env {
+pub struct Env {
     pub(crate) api_key: &'static str,
     pub(crate) base_url: &'static str,
-    pub(crate) default_base_url: &'static str,
+    /// `None` for platforms without a fixed host (a relay): the base URL must then be given.
+    pub(crate) default_base_url: Option<&'static str>,
 }
 
 impl Settings {
@@ -307,7 +313,10 @@ impl Settings {
             None => std::env::var(env.base_url)
                 .ok()
                 .filter(|u| !u.trim().is_empty())
-                .unwrap_or_else(|| env.default_base_url.to_string()),
+                .or_else(|| env.default_base_url.map(str::to_string))
+                .ok_or_else(|| {
+                    Error::Config(format!("no base URL: set {} or give one to the builder", env.base_url))
+                })?,
         };
         let base_url = base_url.trim().trim_end_matches('/').to_string();
         match reqwest::Url::parse(&base_url) {
@@ -411,12 +420,38 @@ impl Transport {
     /// Send a request, retrying as its [`Replay`] and the policy allow. A 2xx response is
     /// returned as is; any other status becomes [`Error::Api`].
     pub(crate) async fn send(&self, req: &Request) -> Result<reqwest::Response> {
+        self.execute(req, |resp| async { Ok(resp) }).await
+    }
+
+    /// Send a request and decode its JSON answer. For a [`Replay::Safe`] request, an answer that
+    /// breaks off while it is read counts as a failed attempt and is retried.
+    pub(crate) async fn send_json<T: DeserializeOwned>(&self, req: &Request) -> Result<T> {
+        let text = self.send_text(req).await?;
+        decode_str(text)
+    }
+
+    /// Send a request and read its whole answer as text (retried like [`Transport::send_json`]).
+    pub(crate) async fn send_text(&self, req: &Request) -> Result<String> {
+        self.execute(req, |resp| resp.text()).await
+    }
+
+    /// The retry loop: one attempt, then `finish` on a 2xx answer (reading its body), until
+    /// success, an error that is not retried, or the end of the policy.
+    async fn execute<T, F, Fut>(&self, req: &Request, finish: F) -> Result<T>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: Future<Output = std::result::Result<T, reqwest::Error>>,
+    {
         let started = tokio::time::Instant::now();
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let (err, retry_after) = match self.attempt(req).await? {
-                Ok(resp) if resp.status().is_success() => return Ok(resp),
+                Ok(resp) if resp.status().is_success() => match finish(resp).await {
+                    Ok(value) => return Ok(value),
+                    Err(e) if req.replay.retries_transport(&e) => (Error::Transport(e), None),
+                    Err(e) => return Err(Error::Transport(e)),
+                },
                 Ok(resp) => {
                     let retryable = req.replay.retries_status(resp.status().as_u16());
                     let err = api_error(resp, req.family).await;
@@ -429,12 +464,8 @@ impl Transport {
                     };
                     (err, retry_after)
                 }
-                Err(e) => {
-                    if !req.replay.retries_transport(&e) {
-                        return Err(Error::Transport(e));
-                    }
-                    (Error::Transport(e), None)
-                }
+                Err(e) if req.replay.retries_transport(&e) => (Error::Transport(e), None),
+                Err(e) => return Err(Error::Transport(e)),
             };
             if attempt >= self.retry.max_attempts {
                 return Err(err);
@@ -447,45 +478,51 @@ impl Transport {
         }
     }
 
-    /// Send a request and decode its JSON answer.
-    pub(crate) async fn send_json<T: DeserializeOwned>(&self, req: &Request) -> Result<T> {
-        let resp = self.send(req).await?;
-        decode_json(resp).await
+    /// Stream the body of `GET url` (no API key) into `writer`. Returns the bytes written. A body
+    /// that stalls for longer than the request timeout is an [`Error::Stream`].
+    pub(crate) async fn download_to<W: AsyncWrite + Unpin + ?Sized>(&self, url: &str, writer: &mut W) -> Result<u64> {
+        self.copy_body(url, writer, "the writer").await
     }
 
     /// Stream the body of `GET url` (no API key) into `dest`, through `dest.part` so a broken
     /// download never leaves a truncated file under the final name. Returns the bytes written.
     pub(crate) async fn download(&self, url: &str, dest: &Path) -> Result<u64> {
-        let resp = self.send(&Request::get_external(url).streaming()).await?;
         let part = part_path(dest);
         let io = |context: String| move |source| Error::Io { context, source };
         let mut file = tokio::fs::File::create(&part)
             .await
             .map_err(io(format!("creating {}", part.display())))?;
-        let mut written = 0u64;
-        let mut body = resp.bytes_stream();
-        let result: Result<()> = async {
-            while let Some(chunk) =
-                tokio::time::timeout(self.timeout, body.next()).await.map_err(|_| Error::Stream {
-                    message: format!("download of {url} stalled for {:?}", self.timeout),
-                })?
-            {
-                let chunk = chunk?;
-                file.write_all(&chunk).await.map_err(io(format!("writing {}", part.display())))?;
-                written += chunk.len() as u64;
-            }
-            file.flush().await.map_err(io(format!("writing {}", part.display())))?;
-            Ok(())
-        }
-        .await;
+        let result = self.copy_body(url, &mut file, &part.display().to_string()).await;
         drop(file);
-        if let Err(e) = result {
-            let _ = tokio::fs::remove_file(&part).await;
-            return Err(e);
-        }
+        let written = match result {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&part).await;
+                return Err(e);
+            }
+        };
         tokio::fs::rename(&part, dest)
             .await
             .map_err(io(format!("renaming {} to {}", part.display(), dest.display())))?;
+        Ok(written)
+    }
+
+    async fn copy_body<W: AsyncWrite + Unpin + ?Sized>(&self, url: &str, writer: &mut W, what: &str) -> Result<u64> {
+        let resp = self.send(&Request::get_external(url).streaming()).await?;
+        let io = |source| Error::Io {
+            context: format!("writing {what}"),
+            source,
+        };
+        let mut written = 0u64;
+        let mut body = resp.bytes_stream();
+        while let Some(chunk) = tokio::time::timeout(self.timeout, body.next()).await.map_err(|_| Error::Stream {
+            message: format!("download of {url} stalled for {:?}", self.timeout),
+        })? {
+            let chunk = chunk?;
+            writer.write_all(&chunk).await.map_err(io)?;
+            written += chunk.len() as u64;
+        }
+        writer.flush().await.map_err(io)?;
         Ok(written)
     }
 }
@@ -498,11 +535,147 @@ fn part_path(dest: &Path) -> PathBuf {
 
 /// Decode a successful answer; a body that does not parse is kept in [`Error::Decode`].
 pub(crate) async fn decode_json<T: DeserializeOwned>(resp: reqwest::Response) -> Result<T> {
-    let text = resp.text().await?;
+    decode_str(resp.text().await?)
+}
+
+/// Decode a successful answer's text; one that does not parse is kept in [`Error::Decode`].
+pub(crate) fn decode_str<T: DeserializeOwned>(text: String) -> Result<T> {
     serde_json::from_str(&text).map_err(|e| Error::Decode {
         message: e.to_string(),
         body: text,
     })
+}
+
+/// One message of an event stream: the SSE event name (empty when none) and its data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Frame {
+    pub(crate) event: String,
+    pub(crate) data: String,
+}
+
+/// The messages of a streamed answer, by its content type: server-sent events
+/// (`text/event-stream`); one JSON array or object (`application/json`); otherwise one JSON
+/// document per line (`application/x-ndjson`, `application/jsonl`, or no type), where SSE-style
+/// `data:` prefixes are stripped and other SSE field lines skipped. An error item is the reason
+/// the body broke off; the stream ends after it.
+pub(crate) fn frames(resp: reqwest::Response) -> BoxStream<'static, std::result::Result<Frame, String>> {
+    let content_type = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let media_type = content_type.split(';').next().unwrap_or("").trim().to_string();
+    match media_type.as_str() {
+        "text/event-stream" => resp
+            .bytes_stream()
+            .eventsource()
+            .map(|r| {
+                r.map(|e| Frame {
+                    event: e.event,
+                    data: e.data,
+                })
+                .map_err(|e| e.to_string())
+            })
+            .boxed(),
+        "application/json" => futures_util::stream::once(async move { resp.text().await })
+            .flat_map(|text| {
+                let items: Vec<std::result::Result<Frame, String>> = match text {
+                    Ok(text) => json_document_frames(&text),
+                    Err(e) => vec![Err(e.to_string())],
+                };
+                futures_util::stream::iter(items)
+            })
+            .boxed(),
+        _ => json_lines(resp.bytes_stream()).boxed(),
+    }
+}
+
+/// The elements of a JSON array (or the one object) as frames; a body that is not one JSON
+/// document is read as JSON lines.
+fn json_document_frames(text: &str) -> Vec<std::result::Result<Frame, String>> {
+    let data = |data: String| {
+        Ok(Frame {
+            event: String::new(),
+            data,
+        })
+    };
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Array(items)) => items.into_iter().map(|v| data(v.to_string())).collect(),
+        Ok(v) => vec![data(v.to_string())],
+        Err(_) => text.lines().filter_map(line_frame).map(Ok).collect(),
+    }
+}
+
+/// One line of a JSON-lines body as a frame; `None` for blank lines and SSE field lines other
+/// than `data:`.
+fn line_frame(line: &str) -> Option<Frame> {
+    let line = line.trim();
+    let data = match line.strip_prefix("data:") {
+        Some(rest) => rest.trim_start(),
+        None if line.is_empty() || line.starts_with(':') => return None,
+        None if ["event:", "id:", "retry:"].iter().any(|p| line.starts_with(p)) => return None,
+        None => line,
+    };
+    Some(Frame {
+        event: String::new(),
+        data: data.to_string(),
+    })
+}
+
+/// Split a byte stream into lines as they arrive.
+fn json_lines(
+    body: impl Stream<Item = reqwest::Result<Bytes>> + Send + 'static,
+) -> impl Stream<Item = std::result::Result<Frame, String>> + Send + 'static {
+    struct Lines {
+        body: BoxStream<'static, reqwest::Result<Bytes>>,
+        buf: Vec<u8>,
+        ended: bool,
+    }
+    let state = Lines {
+        body: body.boxed(),
+        buf: Vec::new(),
+        ended: false,
+    };
+    futures_util::stream::unfold(state, |mut st| async move {
+        loop {
+            let line = match st.buf.iter().position(|&b| b == b'\n') {
+                Some(pos) => Some(st.buf.drain(..=pos).collect::<Vec<u8>>()),
+                None if st.ended && !st.buf.is_empty() => Some(std::mem::take(&mut st.buf)),
+                None if st.ended => return None,
+                None => None,
+            };
+            if let Some(line) = line {
+                if let Some(frame) = line_frame(&String::from_utf8_lossy(&line)) {
+                    return Some((Ok(frame), st));
+                }
+                continue;
+            }
+            match st.body.next().await {
+                Some(Ok(chunk)) => st.buf.extend_from_slice(&chunk),
+                Some(Err(e)) => {
+                    st.ended = true;
+                    st.buf.clear();
+                    return Some((Err(e.to_string()), st));
+                }
+                None => st.ended = true,
+            }
+        }
+    })
+}
+
+/// Percent-encode one path segment. Unreserved characters and `:` and `@` (legal in a segment,
+/// and part of relay task ids like `veo3:1756693796-YQ`) stay as they are.
+pub(crate) fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':' | b'@') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// `Retry-After` as a wait: delay-seconds, or an HTTP date (a date in the past means now).
@@ -633,6 +806,13 @@ pub(crate) fn job_failed(id: &str, code: Option<&str>, message: Option<&str>, fa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_are_escaped() {
+        assert_eq!(encode_segment("gen_1.a-b~"), "gen_1.a-b~");
+        assert_eq!(encode_segment("a/b c?#%"), "a%2Fb%20c%3F%23%25");
+        assert_eq!(encode_segment("veo3:1756693796-YQ"), "veo3:1756693796-YQ");
+    }
 
     #[test]
     fn retry_after_seconds_and_dates() {

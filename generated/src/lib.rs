@@ -15,8 +15,11 @@
 
 pub mod error;
 mod http;
+mod input;
+pub mod job;
 pub mod media;
 pub mod model;
+pub mod output;
 pub mod registry;
 pub mod validate;
 
@@ -30,5 +33,8 @@ pub mod models;
 
 pub use error::{Error, ErrorKind, Family, Result};
 pub use http::RetryPolicy;
+pub use input::{CallInput, RawInput};
+pub use job::{ClientBuilder, Cost, CostUnit, Job, JobClient, JobHandle, JobState, JobStatus, Submit, Updates, WaitOptions};
 pub use media::MediaInput;
 pub use model::{Kind, Model, ModelInfo, Platform};
+pub use output::Output;

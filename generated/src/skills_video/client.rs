@@ -2,14 +2,16 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use reqwest::header::{self, HeaderValue};
 use serde_json::Value;
+use tokio::io::AsyncWrite;
 
-use super::{Generation, GenerationStream, Job, Output, WaitOptions};
-use crate::http::{self, Body, Request, Settings, Transport};
-use crate::{Error, Family, Kind, Model, Result, RetryPolicy};
+use super::{Generation, GenerationStream, Job, Output};
+use crate::http::{self, Body, Request, Transport};
+use crate::job::{family_of, follow, sealed, Start};
+use crate::input::{CallInput, RawInput};
+use crate::{Error, Family, Model, Result, WaitOptions};
 
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://open.skills.video/api";
@@ -18,11 +20,9 @@ pub const API_KEY_ENV: &str = "SKILLS_VIDEO_API_KEY";
 /// The environment variable that overrides the base URL when the builder sets none.
 pub const BASE_URL_ENV: &str = "SKILLS_VIDEO_BASE_URL";
 
-const ENV: http::Env = http::Env {
-    api_key: API_KEY_ENV,
-    base_url: BASE_URL_ENV,
-    default_base_url: DEFAULT_BASE_URL,
-};
+/// Settings for a [`Client`]; see [`Client::builder`]. The base URL goes up to and including
+/// `/api`.
+pub type ClientBuilder = crate::ClientBuilder<Client>;
 
 /// Client for skills.video. Cheap to clone: clones share one connection pool.
 ///
@@ -38,96 +38,26 @@ const ENV: http::Env = http::Env {
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    inner: Arc<Inner>,
-}
-
-struct Inner {
-    transport: Transport,
-    wait: WaitOptions,
-    sse_idle_timeout: Duration,
+    inner: Arc<sealed::Core>,
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client")
-            .field("transport", &self.inner.transport)
-            .field("wait", &self.inner.wait)
-            .field("sse_idle_timeout", &self.inner.sse_idle_timeout)
-            .finish()
+        f.debug_struct("Client").field("core", &self.inner).finish()
     }
 }
 
-/// Settings for a [`Client`]; see [`Client::builder`].
-#[derive(Debug, Clone)]
-pub struct ClientBuilder {
-    settings: Settings,
-    wait: WaitOptions,
-    sse_idle_timeout: Duration,
-}
-
-impl ClientBuilder {
-    /// The API key; [`API_KEY_ENV`] when not set.
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.settings.api_key = Some(key.into());
-        self
+impl sealed::Build for Client {
+    const ENV: http::Env = http::Env {
+        api_key: API_KEY_ENV,
+        base_url: BASE_URL_ENV,
+        default_base_url: Some(DEFAULT_BASE_URL),
+    };
+    fn from_core(core: Arc<sealed::Core>) -> Self {
+        Client { inner: core }
     }
-
-    /// The API base URL (up to and including `/api`); [`BASE_URL_ENV`], then
-    /// [`DEFAULT_BASE_URL`] when not set.
-    pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.settings.base_url = Some(url.into());
-        self
-    }
-
-    /// How failed requests are retried (default: [`RetryPolicy::default`]).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.settings.retry = policy;
-        self
-    }
-
-    /// How [`Job::wait`] polls by default.
-    pub fn wait_options(mut self, options: WaitOptions) -> Self {
-        self.wait = options;
-        self
-    }
-
-    /// Time allowed to open a connection (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.settings.connect_timeout = timeout;
-        self
-    }
-
-    /// Time allowed for one request and its answer (default 120 s). For event streams and
-    /// downloads it bounds the wait for the response headers.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.settings.timeout = timeout;
-        self
-    }
-
-    /// How long an event stream may stay silent before the client stops reading it and polls
-    /// instead (default 5 minutes).
-    pub fn sse_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.sse_idle_timeout = timeout;
-        self
-    }
-
-    /// Use this `reqwest` client (and its connection pool) instead of building one. Its own
-    /// connect timeout and proxy settings then apply.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.settings.http = Some(client);
-        self
-    }
-
-    /// The client. Fails with [`Error::Config`] when there is no API key or the base URL is not
-    /// an http(s) URL.
-    pub fn build(self) -> Result<Client> {
-        Ok(Client {
-            inner: Arc::new(Inner {
-                transport: self.settings.build(&ENV)?,
-                wait: self.wait,
-                sse_idle_timeout: self.sse_idle_timeout,
-            }),
-        })
+    fn core(&self) -> &sealed::Core {
+        &self.inner
     }
 }
 
@@ -136,7 +66,7 @@ impl Client {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use mediagen::{RetryPolicy, skills_video::{Client, WaitOptions}};
+    /// use mediagen::{RetryPolicy, WaitOptions, skills_video::Client};
     /// let client = Client::builder()
     ///     .api_key("sk-...")
     ///     .base_url("http://127.0.0.1:8080/api")
@@ -147,11 +77,7 @@ impl Client {
     /// # Ok::<_, mediagen::Error>(())
     /// ```
     pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            settings: Settings::default(),
-            wait: WaitOptions::default(),
-            sse_idle_timeout: Duration::from_secs(300),
-        }
+        ClientBuilder::new()
     }
 
     /// A client configured from [`API_KEY_ENV`] and, if set, [`BASE_URL_ENV`].
@@ -206,23 +132,15 @@ impl Client {
                 message: "the generation id is empty".into(),
             });
         }
-        let req = Request::get(format!("/v1/generation/{}", encode_segment(id)));
+        let req = Request::get(format!("/v1/generation/{}", http::encode_segment(id)));
         self.transport().send_json(&req).await
-    }
-
-    /// Poll a generation until it ends. The completed generation is returned; a failed one is
-    /// [`Error::JobFailed`], a canceled one [`Error::JobCanceled`], one still running at the
-    /// deadline [`Error::Deadline`].
-    pub async fn wait(&self, id: &str, options: WaitOptions) -> Result<Generation> {
-        super::job::wait(self, id, options, None).await
     }
 
     /// Text to speech: `POST /ai/tts/generate`, answered synchronously.
     pub async fn tts(&self, request: &super::TtsRequest) -> Result<super::TtsResponse> {
         request.validate()?;
         let req = Request::post("/ai/tts/generate", Body::Json(request.to_body()?)).family(Some(Family::Tts));
-        let resp = self.transport().send(&req).await?;
-        let text = resp.text().await?;
+        let text = self.transport().send_text(&req).await?;
         super::tts::parse_response(&text)
     }
 
@@ -230,107 +148,12 @@ impl Client {
     /// [safe file name](Output::safe_file_name), streaming it to disk. The API key is not sent
     /// to the output's host. Returns the file's path.
     pub async fn download(&self, output: &Output, dir: impl AsRef<Path>) -> Result<PathBuf> {
-        let dir = dir.as_ref();
-        tokio::fs::create_dir_all(dir).await.map_err(|source| Error::Io {
-            context: format!("creating {}", dir.display()),
-            source,
-        })?;
-        let path = dir.join(output.safe_file_name());
-        self.transport().download(&output.url, &path).await?;
-        Ok(path)
-    }
-}
-
-/// Percent-encode one path segment.
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// What a [`Call`] can send: every generated model input (through [`Model`]), or a
-/// [`RawInput`].
-pub trait CallInput: Send + Sync {
-    /// The model path after `/v1/generation/` (`google/veo-3.1`).
-    fn model_path(&self) -> &str;
-    /// What the model produces; decides the error family of codes that name none.
-    fn kind(&self) -> Kind;
-    /// The request body, checked; local files as [`crate::MediaInput`] markers.
-    fn request_body(&self) -> Result<Value>;
-}
-
-impl<M: Model> CallInput for M {
-    fn model_path(&self) -> &str {
-        M::INFO.path
-    }
-    fn kind(&self) -> Kind {
-        M::INFO.kind
-    }
-    fn request_body(&self) -> Result<Value> {
-        self.to_body()
-    }
-}
-
-/// A model input given as JSON, for models chosen at run time (a CLI, a registry lookup).
-/// Nothing is checked before sending. Files can be put in the body as
-/// `serde_json::to_value(MediaInput::path(..))`.
-///
-/// ```
-/// use mediagen::{Kind, skills_video::RawInput};
-/// let input = RawInput::new("google/veo-3.1", Kind::Video, serde_json::json!({"prompt": "a cat"}));
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawInput {
-    path: String,
-    kind: Kind,
-    body: Value,
-}
-
-impl RawInput {
-    /// A body for the model at `path` (after `/v1/generation/`).
-    pub fn new(path: impl Into<String>, kind: Kind, body: Value) -> Self {
-        RawInput {
-            path: path.into().trim_matches('/').to_string(),
-            kind,
-            body,
-        }
+        crate::output::download_into(self.transport(), output, dir.as_ref()).await
     }
 
-    /// A body for a model of the [registry](crate::registry) (`skills-video/google/veo-3.1`).
-    pub fn for_model(info: &crate::ModelInfo, body: Value) -> Self {
-        RawInput::new(info.path, info.kind, body)
-    }
-}
-
-impl CallInput for RawInput {
-    fn model_path(&self) -> &str {
-        &self.path
-    }
-    fn kind(&self) -> Kind {
-        self.kind
-    }
-    fn request_body(&self) -> Result<Value> {
-        match &self.body {
-            Value::Object(_) => Ok(self.body.clone()),
-            _ => Err(Error::Encode {
-                message: "a request body must be a JSON object".into(),
-            }),
-        }
-    }
-}
-
-/// The error family of a model kind.
-pub(crate) fn family_of(kind: Kind) -> Family {
-    match kind {
-        Kind::Video => Family::Video,
-        Kind::Image => Family::Image,
-        Kind::Audio => Family::Tts,
+    /// Stream an output into any writer; the bytes written.
+    pub async fn download_to<W: AsyncWrite + Unpin + ?Sized>(&self, output: &Output, writer: &mut W) -> Result<u64> {
+        self.transport().download_to(&output.url, writer).await
     }
 }
 
@@ -400,7 +223,7 @@ impl<M: CallInput> Call<'_, M> {
     pub async fn submit(self) -> Result<Job> {
         let req = self.request(format!("/v1/generation/{}", self.input.model_path()))?;
         let generation: Generation = self.client.transport().send_json(&req).await?;
-        Ok(Job::new(self.client.clone(), generation, Some(self.family())))
+        Ok(Job::new(self.client.clone(), generation, Some(self.family()), None))
     }
 
     /// Submit over server-sent events: `POST /v1/generation/sse/{model}`. The stream yields each
@@ -411,9 +234,13 @@ impl<M: CallInput> Call<'_, M> {
             .request(format!("/v1/generation/sse/{}", self.input.model_path()))?
             .header(header::ACCEPT, HeaderValue::from_static("text/event-stream"))
             .streaming();
-        let family = Some(self.family());
         let options = self.options();
         let client = self.client.clone();
+        let job = sealed::JobRef {
+            id: String::new(),
+            family: Some(self.family()),
+            scope: None,
+        };
         let resp = client.transport().send(&req).await?;
         let is_sse = resp
             .headers()
@@ -421,8 +248,8 @@ impl<M: CallInput> Call<'_, M> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.trim_start().starts_with("text/event-stream"));
         if is_sse {
-            let idle = client.inner.sse_idle_timeout;
-            Ok(GenerationStream::sse(client, resp, options, family, idle))
+            let events = super::stream::generation_events(resp);
+            Ok(follow(client, job, Start::Push(events), options))
         } else {
             // The server answered with the generation instead of a stream: follow it by polling.
             let generation: Generation =
@@ -431,7 +258,11 @@ impl<M: CallInput> Call<'_, M> {
                     .map_err(|_| Error::Stream {
                         message: "the answer to the submit did not arrive in time; the job may have been created".into(),
                     })??;
-            Ok(GenerationStream::polling(client, generation, options, family))
+            let job = sealed::JobRef {
+                id: generation.id.clone(),
+                ..job
+            };
+            Ok(follow(client, job, Start::Known(generation), options))
         }
     }
 
@@ -442,11 +273,9 @@ impl<M: CallInput> Call<'_, M> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn segments_are_escaped() {
-        assert_eq!(super::encode_segment("gen_1.a-b~"), "gen_1.a-b~");
-        assert_eq!(super::encode_segment("a/b c"), "a%2Fb%20c");
+impl<M: CallInput> crate::Submit for Call<'_, M> {
+    type Client = Client;
+    fn submit(self) -> impl std::future::Future<Output = Result<Job>> + Send {
+        Call::submit(self)
     }
 }

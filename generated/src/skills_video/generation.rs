@@ -3,7 +3,9 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::{Family, Kind};
+use crate::job::{parse_progress, string_or_number, Cost, CostUnit, JobState, JobStatus};
+use crate::output::{collect_outputs, kind_from_word, Output};
+use crate::{Error, Family, Platform};
 
 /// The status of a generation.
 ///
@@ -109,38 +111,71 @@ pub struct Usage {
 
 /// A generation as returned by submit, `GET /v1/generation/{id}` and each SSE event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "GenerationWire")]
 pub struct Generation {
     /// Generation id.
-    #[serde(deserialize_with = "string_or_number")]
     pub id: String,
     /// Where the generation is.
+    #[serde(skip_serializing)]
     pub status: Status,
+    /// The status as sent (`processing` in older answers, where [`Generation::status`] says
+    /// `InProgress`).
+    #[serde(rename = "status")]
+    raw_status: String,
     /// The input as the platform normalized it (defaults filled in).
-    #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub input: Value,
     /// Credit usage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<Usage>,
     /// The model-specific result; `None` until the generation completes.
     /// See [`Generation::outputs`] for the media it contains.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Value>,
     /// Machine-readable error code, when the generation failed (`VIDEO_GENERATION_TIMEOUT`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Human-readable failure message, when the generation failed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Any other field the platform sent (older answers carry `outputUrl` and `error`).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match Value::deserialize(d)? {
-        Value::String(s) => Ok(s),
-        Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!("expected a string id, got {other}"))),
+/// [`Generation`] as it arrives: the status still a string.
+#[derive(Deserialize)]
+struct GenerationWire {
+    #[serde(deserialize_with = "string_or_number")]
+    id: String,
+    status: String,
+    #[serde(default)]
+    input: Value,
+    #[serde(default)]
+    usage: Option<Usage>,
+    #[serde(default)]
+    data: Option<Value>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(flatten)]
+    extra: Map<String, Value>,
+}
+
+impl From<GenerationWire> for Generation {
+    fn from(w: GenerationWire) -> Self {
+        Generation {
+            id: w.id,
+            status: Status::parse(&w.status),
+            raw_status: w.status,
+            input: w.input,
+            usage: w.usage,
+            data: w.data,
+            code: w.code,
+            message: w.message,
+            extra: w.extra,
+        }
     }
 }
 
@@ -172,7 +207,7 @@ impl Generation {
 
     /// The error a generation that ended badly stands for: [`crate::Error::JobFailed`] (with the
     /// code parsed into a kind and family) or [`crate::Error::JobCanceled`]; `None` otherwise.
-    pub fn error(&self, family_hint: Option<Family>) -> Option<crate::Error> {
+    pub fn error(&self, family_hint: Option<Family>) -> Option<Error> {
         match self.status {
             Status::Failed => {
                 // Older answers carry the reason in `error`, either as a code or as a sentence.
@@ -182,199 +217,62 @@ impl Generation {
                 let message = self.message.as_deref().or(legacy.filter(|_| !legacy_is_code));
                 Some(crate::http::job_failed(&self.id, code, message, family_hint))
             }
-            Status::Canceled => Some(crate::Error::JobCanceled { id: self.id.clone() }),
+            Status::Canceled => Some(Error::JobCanceled { id: self.id.clone() }),
             _ => None,
         }
     }
 
-    /// `Ok(self)` unless the generation failed or was canceled.
-    pub(crate) fn into_result(self, family_hint: Option<Family>) -> crate::Result<Generation> {
-        match self.error(family_hint) {
-            Some(e) => Err(e),
-            None => Ok(self),
+}
+
+impl JobState for Generation {
+    const PLATFORM: Platform = Platform::SkillsVideo;
+
+    fn job_id(&self) -> &str {
+        &self.id
+    }
+
+    fn job_status(&self) -> JobStatus {
+        match self.status {
+            Status::Queued => JobStatus::Queued,
+            Status::InProgress => JobStatus::Running,
+            Status::Completed => JobStatus::Succeeded,
+            Status::Failed => JobStatus::Failed,
+            Status::Canceled => JobStatus::Canceled,
+            Status::Unknown(_) => JobStatus::Unknown,
         }
     }
-}
 
-/// One output file of a generation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Output {
-    /// Where to fetch it.
-    pub url: String,
-    /// Image, video or audio, from the content type, the field name or the extension.
-    #[serde(default, deserialize_with = "kind_de")]
-    pub kind: Option<Kind>,
-    /// MIME type, when given.
-    pub content_type: Option<String>,
-    /// File name, when given.
-    pub file_name: Option<String>,
-    /// Width in pixels, when given.
-    pub width: Option<u64>,
-    /// Height in pixels, when given.
-    pub height: Option<u64>,
-    /// Duration in seconds, when given.
-    pub duration: Option<f64>,
-    /// Size in bytes, when given.
-    pub size: Option<u64>,
-}
-
-impl Output {
-    /// A file name that is safe to create in a directory: the given name or the URL's last path
-    /// segment, reduced to letters, digits, `.`, `-` and `_`, never starting with a dot.
-    pub fn safe_file_name(&self) -> String {
-        let from_url = || {
-            let path = self.url.split(['?', '#']).next().unwrap_or("");
-            path.rsplit('/').next().unwrap_or("").to_string()
-        };
-        let raw = self.file_name.clone().filter(|n| !n.is_empty()).unwrap_or_else(from_url);
-        let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-        let mut name: String = last
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-            .collect();
-        name = name.trim_start_matches('.').chars().take(120).collect();
-        if name.trim_matches(['_', '.']).is_empty() {
-            name = "output".into();
-        }
-        if !name.contains('.') {
-            if let Some(ext) = self.content_type.as_deref().and_then(extension_for) {
-                name = format!("{name}.{ext}");
-            }
-        }
-        name
+    fn raw_status(&self) -> &str {
+        &self.raw_status
     }
-}
 
-fn kind_de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Kind>, D::Error> {
-    Ok(match Option::<String>::deserialize(d)?.as_deref() {
-        Some("video") => Some(Kind::Video),
-        Some("image") => Some(Kind::Image),
-        Some("audio") => Some(Kind::Audio),
-        _ => None,
-    })
-}
-
-fn extension_for(content_type: &str) -> Option<&'static str> {
-    Some(match content_type.split(';').next()?.trim() {
-        "image/png" => "png",
-        "image/jpeg" => "jpg",
-        "image/webp" => "webp",
-        "image/gif" => "gif",
-        "video/mp4" => "mp4",
-        "video/webm" => "webm",
-        "video/quicktime" => "mov",
-        "audio/mpeg" => "mp3",
-        "audio/wav" | "audio/x-wav" => "wav",
-        "audio/ogg" => "ogg",
-        "audio/mp4" => "m4a",
-        _ => return None,
-    })
-}
-
-fn kind_from_word(word: &str) -> Option<Kind> {
-    let w = word.to_ascii_lowercase();
-    if w.starts_with("image") || w.contains("image") {
-        Some(Kind::Image)
-    } else if w.contains("video") {
-        Some(Kind::Video)
-    } else if w.contains("audio") || w.contains("speech") || w.contains("tts") {
-        Some(Kind::Audio)
-    } else {
-        None
+    /// skills.video documents no progress; a `progress` field is read when an answer has one
+    /// (a fraction up to 1.0, a percent above, or `"37%"`).
+    fn progress(&self) -> Option<f64> {
+        self.extra.get("progress").and_then(parse_progress)
     }
-}
 
-fn kind_from_content_type(ct: &str) -> Option<Kind> {
-    match ct.split('/').next()? {
-        "image" => Some(Kind::Image),
-        "video" => Some(Kind::Video),
-        "audio" => Some(Kind::Audio),
-        _ => None,
+    fn outputs(&self) -> Vec<Output> {
+        Generation::outputs(self)
     }
-}
 
-fn is_media_url(s: &str) -> bool {
-    s.starts_with("https://") || s.starts_with("http://")
-}
-
-fn collect_outputs(value: &Value, key: Option<&str>, default_kind: Option<Kind>, out: &mut Vec<Output>) {
-    let key_kind = key.and_then(kind_from_word).or(default_kind);
-    match value {
-        Value::Object(m) => {
-            if let Some(url) = m.get("url").and_then(Value::as_str).filter(|u| is_media_url(u)) {
-                let str_field = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
-                let u64_field = |ks: &[&str]| ks.iter().find_map(|k| m.get(*k).and_then(Value::as_u64));
-                let content_type = str_field("content_type").or_else(|| str_field("contentType")).or_else(|| str_field("mime_type"));
-                let output = Output {
-                    url: url.to_string(),
-                    kind: None,
-                    content_type,
-                    file_name: str_field("file_name").or_else(|| str_field("fileName")),
-                    width: u64_field(&["width"]),
-                    height: u64_field(&["height"]),
-                    duration: m.get("duration").and_then(Value::as_f64),
-                    size: u64_field(&["file_size", "size", "bytes", "fileSize"]),
-                };
-                push_output(out, output, key_kind);
-                // A media object's own fields (thumbnails, ...) are not outputs of their own.
-                return;
-            }
-            for (k, v) in m {
-                collect_outputs(v, Some(k), default_kind, out);
-            }
-        }
-        Value::Array(items) => items.iter().for_each(|v| collect_outputs(v, key, default_kind, out)),
-        Value::String(s) if is_media_url(s) => {
-            let output = Output {
-                url: s.clone(),
-                kind: None,
-                content_type: None,
-                file_name: None,
-                width: None,
-                height: None,
-                duration: None,
-                size: None,
-            };
-            push_output(out, output, key_kind);
-        }
-        _ => {}
+    fn cost(&self) -> Option<Cost> {
+        self.usage.map(|u| Cost {
+            estimated: None,
+            charged: Some(u.total),
+            unit: CostUnit::Credits,
+        })
     }
-}
 
-/// Add an output, or fill in what an earlier mention of the same URL lacked.
-fn push_output(out: &mut Vec<Output>, mut new: Output, key_kind: Option<Kind>) {
-    let guessed = || {
-        let path = new.url.split(['?', '#']).next().unwrap_or("");
-        kind_from_content_type(crate::media::guess_content_type(path))
-    };
-    new.kind = new
-        .content_type
-        .as_deref()
-        .and_then(kind_from_content_type)
-        .or(key_kind)
-        .or_else(guessed);
-    match out.iter_mut().find(|o| o.url == new.url) {
-        Some(old) => {
-            old.content_type = old.content_type.take().or(new.content_type);
-            old.file_name = old.file_name.take().or(new.file_name);
-            old.width = old.width.or(new.width);
-            old.height = old.height.or(new.height);
-            old.duration = old.duration.or(new.duration);
-            old.size = old.size.or(new.size);
-            // A content type is better evidence than a field name.
-            if let Some(k) = old.content_type.as_deref().and_then(kind_from_content_type) {
-                old.kind = Some(k);
-            } else {
-                old.kind = old.kind.or(new.kind);
-            }
-        }
-        None => out.push(new),
+    fn error(&self, family_hint: Option<Family>) -> Option<Error> {
+        Generation::error(self, family_hint)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Kind;
     use serde_json::json;
 
     #[test]
@@ -398,6 +296,15 @@ mod tests {
         assert_eq!(odd, Status::Unknown("PAUSED".into()));
         assert!(!odd.is_terminal());
         assert_eq!(serde_json::to_value(Status::parse("processing")).unwrap(), json!("IN_PROGRESS"));
+    }
+
+    #[test]
+    fn the_raw_status_is_kept_and_round_trips() {
+        let g: Generation = serde_json::from_value(json!({"id": "g", "status": "processing", "progress": 0.25})).unwrap();
+        assert_eq!((g.status.clone(), g.raw_status(), g.job_status()), (Status::InProgress, "processing", JobStatus::Running));
+        assert_eq!(JobState::progress(&g), Some(0.25));
+        let back: Generation = serde_json::from_value(serde_json::to_value(&g).unwrap()).unwrap();
+        assert_eq!(back, g);
     }
 
     #[test]
@@ -434,25 +341,5 @@ mod tests {
             serde_json::from_value(json!({"id": "o", "status": "succeeded", "outputUrl": "https://cdn/v.mp4"})).unwrap();
         let outs = legacy.outputs();
         assert_eq!((outs.len(), outs[0].kind), (1, Some(Kind::Video)));
-    }
-
-    #[test]
-    fn safe_file_names() {
-        let mut o = Output {
-            url: "https://cdn/a/b/clip.mp4?sig=1".into(),
-            kind: None,
-            content_type: None,
-            file_name: None,
-            width: None,
-            height: None,
-            duration: None,
-            size: None,
-        };
-        assert_eq!(o.safe_file_name(), "clip.mp4");
-        o.file_name = Some("../../etc/pass wd".into());
-        o.content_type = Some("video/mp4".into());
-        assert_eq!(o.safe_file_name(), "pass_wd.mp4");
-        o.file_name = Some("..".into());
-        assert_eq!(o.safe_file_name(), "output.mp4");
     }
 }

@@ -16,6 +16,9 @@
 //!
 //! - [`Call::submit`] then [`Job::wait`], or [`Call::run`] for both; [`Call::stream`] for
 //!   server-sent status events (polling takes over if the stream breaks).
+//! - [`Job`] is the crate's [`crate::Job`]: the same lifecycle (updates, progress callback,
+//!   JSON handle, downloads) as MindVideo and the v2 relays; [`Generation`] implements
+//!   [`crate::JobState`].
 //! - [`Client::get`] and [`Client::wait`] look a generation up by id.
 //! - [`Client::tts`] is the synchronous text-to-speech endpoint.
 //! - Errors are [`crate::Error`]: `Api { kind, family, code, .. }` for error answers,
@@ -30,8 +33,10 @@ mod stream;
 mod tts;
 
 pub use crate::models::skills_video::*;
-pub use client::{Call, CallInput, Client, ClientBuilder, RawInput, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
-pub use generation::{Generation, Output, Status, Usage};
-pub use job::{Job, JobHandle, WaitOptions};
-pub use stream::GenerationStream;
+pub use crate::input::{CallInput, RawInput};
+pub use crate::output::Output;
+pub use crate::WaitOptions;
+pub use client::{Call, Client, ClientBuilder, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL};
+pub use generation::{Generation, Status, Usage};
+pub use job::{GenerationStream, Job, JobHandle};
 pub use tts::{TtsAudio, TtsRequest, TtsResponse};
