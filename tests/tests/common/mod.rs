@@ -62,6 +62,9 @@ impl TestServer {
         Self::start_on(listener, handler)
     }
 
+    /// Serve on `listener`: HTTP/1.1, every request recorded, then answered by `handler`. A
+    /// handler that returns [`drop_connection`] makes the server close the connection without
+    /// an answer.
     pub fn start_on(
         listener: tokio::net::TcpListener,
         handler: impl Fn(&Recorded, usize) -> Response + Send + Sync + 'static,
@@ -69,39 +72,55 @@ impl TestServer {
         let port = listener.local_addr().unwrap().port();
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let handler: Arc<Handler> = Arc::new(handler);
-        let app = {
-            let log = log.clone();
-            axum::Router::new().fallback(move |req: axum::extract::Request| {
-                let log = log.clone();
-                let handler = handler.clone();
-                async move {
-                    let (parts, body) = req.into_parts();
-                    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-                    let rec = Recorded {
-                        method: parts.method.to_string(),
-                        path: parts.uri.path().to_string(),
-                        query: parts.uri.query().map(str::to_string),
-                        headers: parts.headers,
-                        body,
-                        at: Instant::now(),
-                    };
-                    let n = {
-                        let mut log = log.lock().unwrap();
-                        let n = log.iter().filter(|r| r.method == rec.method && r.path == rec.path).count();
-                        log.push(rec.clone());
-                        n
-                    };
-                    handler(&rec, n)
-                }
-            })
-        };
+        let service_log = log.clone();
         tokio::spawn(async move {
-            axum::serve(listener, app).await.unwrap();
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                let log = service_log.clone();
+                let handler = handler.clone();
+                let service = hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    let log = log.clone();
+                    let handler = handler.clone();
+                    async move {
+                        let (parts, body) = req.into_parts();
+                        let body = axum::body::to_bytes(Body::new(body), usize::MAX).await.unwrap_or_default();
+                        let rec = Recorded {
+                            method: parts.method.to_string(),
+                            path: parts.uri.path().to_string(),
+                            query: parts.uri.query().map(str::to_string),
+                            headers: parts.headers,
+                            body,
+                            at: Instant::now(),
+                        };
+                        let n = {
+                            let mut log = log.lock().unwrap();
+                            let n = log.iter().filter(|r| r.method == rec.method && r.path == rec.path).count();
+                            log.push(rec.clone());
+                            n
+                        };
+                        let resp = handler(&rec, n);
+                        // A service error makes hyper close the connection without answering.
+                        match resp.extensions().get::<DropConnection>() {
+                            Some(_) => Err(std::io::Error::other("connection dropped by the test server")),
+                            None => Ok(resp),
+                        }
+                    }
+                });
+                tokio::spawn(async move {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                });
+            }
         });
         TestServer {
             base_url: format!("http://127.0.0.1:{port}/api"),
             log,
         }
+    }
+
+    /// `http://127.0.0.1:{port}`: the base URL for platforms whose paths start at the root.
+    pub fn origin(&self) -> String {
+        self.base_url.trim_end_matches("/api").to_string()
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
@@ -141,6 +160,17 @@ pub fn fast_wait() -> WaitOptions {
         .interval(Duration::from_millis(10))
         .max_interval(Duration::from_millis(20))
         .deadline(Duration::from_secs(10))
+}
+
+/// Marks a response the server does not send: it closes the connection instead.
+#[derive(Clone, Copy)]
+struct DropConnection;
+
+/// Close the connection without an answer (after the request was read in full).
+pub fn drop_connection() -> Response {
+    let mut resp = Response::new(Body::empty());
+    resp.extensions_mut().insert(DropConnection);
+    resp
 }
 
 pub fn json(status: u16, body: Value) -> Response {
@@ -303,4 +333,133 @@ impl Model for ImageInput {
     fn validate(&self) -> Result<(), mediagen::Error> {
         self.0.validate()
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// MindVideo and v2 relay helpers.
+
+impl TestServer {
+    /// A client for a MindVideo server at this test server's origin, with fast retries and polls.
+    pub fn mindvideo(&self) -> mediagen::mindvideo::Client {
+        self.mindvideo_builder().build().unwrap()
+    }
+
+    pub fn mindvideo_builder(&self) -> mediagen::mindvideo::ClientBuilder {
+        mediagen::mindvideo::Client::builder()
+            .api_key(KEY)
+            .base_url(self.origin())
+            .retry(fast_retry())
+            .wait_options(fast_wait())
+    }
+
+    /// A client for a relay mounted below `/relay` on this server.
+    pub fn relay(&self) -> mediagen::v2::Client {
+        self.relay_builder().build().unwrap()
+    }
+
+    pub fn relay_builder(&self) -> mediagen::v2::ClientBuilder {
+        mediagen::v2::Client::builder()
+            .api_key(KEY)
+            .base_url(format!("{}/relay", self.origin()))
+            .retry(fast_retry())
+            .wait_options(fast_wait())
+    }
+}
+
+/// The idempotency ledger of a MindVideo server, as its docs describe it: a new key creates (and
+/// charges) a task; the same key with the same payload finds the original task without a new
+/// charge; the same key with another payload is a conflict.
+#[derive(Debug, Default)]
+pub struct Ledger {
+    keys: Vec<(String, Value, String)>,
+    /// Task ids in the order they were created.
+    pub tasks: Vec<String>,
+    /// One entry per charge, naming the task.
+    pub charges: Vec<String>,
+}
+
+/// What the ledger made of a submit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submitted {
+    Created(String),
+    Found(String),
+    Conflict,
+}
+
+impl Ledger {
+    pub fn submit(&mut self, key: Option<&str>, body: &Value) -> Submitted {
+        if let Some(key) = key {
+            if let Some((_, seen, id)) = self.keys.iter().find(|(k, _, _)| k == key) {
+                return if seen == body { Submitted::Found(id.clone()) } else { Submitted::Conflict };
+            }
+        }
+        let id = format!("task_{}", self.tasks.len() + 1);
+        self.tasks.push(id.clone());
+        self.charges.push(id.clone());
+        if let Some(key) = key {
+            self.keys.push((key.to_string(), body.clone(), id.clone()));
+        }
+        Submitted::Created(id)
+    }
+}
+
+/// A MindVideo task answer.
+pub fn mv_task(id: &str, status: &str) -> Value {
+    serde_json::json!({
+        "request_id": format!("req_{id}"),
+        "task_id": id,
+        "status": status,
+        "cost_estimate": 0.2475,
+    })
+}
+
+/// A MindVideo task that succeeded with one video at `video_url`.
+pub fn mv_done(id: &str, video_url: &str) -> Value {
+    let mut done = mv_task(id, "succeeded");
+    done["cost_actual"] = serde_json::json!(0.2475);
+    done["output"] = serde_json::json!({"videos": [{"url": video_url}]});
+    done
+}
+
+/// The 409 MindVideo answers for a reused key with another payload.
+pub fn mv_conflict() -> Response {
+    json(
+        409,
+        serde_json::json!({"error": {"code": "idempotency_key_conflict",
+            "message": "Idempotency-Key was already used with a different request body"}, "request_id": "req_conflict"}),
+    )
+}
+
+/// A v2 relay task answer.
+pub fn v2_task(id: &str, status: &str, progress: Value) -> Value {
+    serde_json::json!({
+        "task_id": id, "action": "google-videos", "status": status, "fail_reason": "",
+        "submit_time": 1756693797, "start_time": 1756693808, "finish_time": 0,
+        "progress": progress, "data": null,
+    })
+}
+
+/// A response whose headers come at once and whose JSON body only after `delay`.
+pub fn slow_json(status: u16, body: Value, delay: Duration) -> Response {
+    let stream = futures_util::stream::once(async move {
+        tokio::time::sleep(delay).await;
+        Ok::<_, std::io::Error>(Bytes::from(body.to_string()))
+    });
+    let mut resp = Response::new(Body::from_stream(stream));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap();
+    resp.headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    resp
+}
+
+/// A body of `len` bytes that is not all one value, for download checks.
+pub fn payload(len: usize, seed: u8) -> Vec<u8> {
+    (0..len).map(|i| (i as u32 * 31 + seed as u32) as u8).collect()
+}
+
+/// A response with these bytes and content type.
+pub fn bytes(content_type: &'static str, body: Vec<u8>) -> Response {
+    let mut resp = Response::new(Body::from(body));
+    resp.headers_mut().insert("content-type", HeaderValue::from_static(content_type));
+    resp
 }
