@@ -259,6 +259,81 @@ pub(crate) mod sealed {
 
 use sealed::{JobRef, Lookup, Push, PushStream};
 
+/// The part of a platform client that is the same on every platform: the struct around its
+/// shared [`sealed::Core`], `Debug` without the key, [`sealed::Build`], [`JobClient`], and the
+/// accessors, `resume` and downloads. The platform adds its constructors, `call`, lookups.
+macro_rules! platform_client {
+    ($(#[$doc:meta])* $client:ident, State = $state:ty, $env:expr) => {
+        $(#[$doc])*
+        #[derive(Clone)]
+        pub struct $client {
+            inner: ::std::sync::Arc<$crate::job::sealed::Core>,
+        }
+
+        impl ::std::fmt::Debug for $client {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct(stringify!($client)).field("core", &self.inner).finish()
+            }
+        }
+
+        impl $crate::job::sealed::Build for $client {
+            const ENV: $crate::http::Env = $env;
+            fn from_core(core: ::std::sync::Arc<$crate::job::sealed::Core>) -> Self {
+                $client { inner: core }
+            }
+            fn core(&self) -> &$crate::job::sealed::Core {
+                &self.inner
+            }
+        }
+
+        impl $crate::JobClient for $client {
+            type State = $state;
+        }
+
+        impl $client {
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.inner.transport.base_url()
+            }
+
+            /// The default [`WaitOptions`](crate::WaitOptions) of [`crate::Job::wait`].
+            pub fn wait_options(&self) -> &$crate::WaitOptions {
+                &self.inner.wait
+            }
+
+            pub(crate) fn transport(&self) -> &$crate::http::Transport {
+                &self.inner.transport
+            }
+
+            /// A job from a stored [`crate::JobHandle`]; nothing is sent.
+            pub fn resume(&self, handle: $crate::JobHandle<$state>) -> $crate::Job<$client> {
+                $crate::Job::resume(self, handle)
+            }
+
+            /// Download an output into `dir` (created if missing) under its
+            /// [safe file name](crate::Output::safe_file_name), streaming it to disk through a
+            /// `.part` file. The API key is not sent to the output's host. Returns the file's path.
+            pub async fn download(
+                &self,
+                output: &$crate::Output,
+                dir: impl AsRef<::std::path::Path>,
+            ) -> $crate::Result<::std::path::PathBuf> {
+                $crate::output::download_into(self.transport(), output, dir.as_ref()).await
+            }
+
+            /// Stream an output into any writer (a file, a socket, a `Vec<u8>`); the bytes written.
+            pub async fn download_to<W: ::tokio::io::AsyncWrite + Unpin + ?Sized>(
+                &self,
+                output: &$crate::Output,
+                writer: &mut W,
+            ) -> $crate::Result<u64> {
+                self.transport().download_to(&output.url, writer).await
+            }
+        }
+    };
+}
+pub(crate) use platform_client;
+
 /// Settings for a platform client: `skills_video::Client::builder()`,
 /// `mindvideo::Client::builder()`, `v2::Client::builder()`. Unset values come from the
 /// platform's environment variables, then its defaults.

@@ -1,19 +1,14 @@
 //! The MindVideo client: idempotent submits, task lookups, task events, waits, downloads.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
 use futures_util::future::BoxFuture;
 use futures_util::StreamExt as _;
 use reqwest::header::{HeaderName, HeaderValue, ACCEPT};
 use serde_json::Value;
-use tokio::io::AsyncWrite;
 
 use super::{Task, TaskEvents};
-use crate::http::{self, Body, Replay, Request, Transport};
+use crate::http::{self, Body, Replay, Request};
 use crate::job::sealed::{self, JobRef, Push, PushStream};
-use crate::job::{family_of, follow, JobClient, Start};
-use crate::output::Output;
+use crate::job::{family_of, follow, Start};
 use crate::input::{check_platform, CallInput, RawInput};
 use crate::{Error, Model, Platform, Result, WaitOptions};
 
@@ -36,51 +31,32 @@ pub type JobHandle = crate::JobHandle<Task>;
 /// Settings for a [`Client`]; see [`Client::builder`].
 pub type ClientBuilder = crate::ClientBuilder<Client>;
 
-/// Client for MindVideo. Cheap to clone: clones share one connection pool.
-///
-/// ```no_run
-/// # async fn demo() -> mediagen::Result<()> {
-/// use mediagen::mindvideo::{skyreels_v4_fast, Client};
-/// use mediagen::JobState as _;
-///
-/// let client = Client::from_env()?; // MINDVIDEO_API_KEY, optional MINDVIDEO_BASE_URL
-/// let input = skyreels_v4_fast::Input::builder().prompt("a serene forest at sunset").build()?;
-/// let job = client.skyreels_v4_fast(input).submit().await?; // with a fresh Idempotency-Key
-/// println!("{} estimated {:?}", job.id(), job.submitted().cost_estimate);
-/// let task = job.wait().await?; // task events, polling if they break off
-/// for output in task.outputs() {
-///     job.download(&output, "out/").await?;
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<sealed::Core>,
-}
-
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("core", &self.inner).finish()
-    }
-}
-
-impl sealed::Build for Client {
-    const ENV: http::Env = http::Env {
+crate::job::platform_client!(
+    /// Client for MindVideo. Cheap to clone: clones share one connection pool.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> mediagen::Result<()> {
+    /// use mediagen::mindvideo::{skyreels_v4_fast, Client};
+    /// use mediagen::JobState as _;
+    ///
+    /// let client = Client::from_env()?; // MINDVIDEO_API_KEY, optional MINDVIDEO_BASE_URL
+    /// let input = skyreels_v4_fast::Input::builder().prompt("a serene forest at sunset").build()?;
+    /// let job = client.skyreels_v4_fast(input).submit().await?; // with a fresh Idempotency-Key
+    /// println!("{} estimated {:?}", job.id(), job.submitted().cost_estimate);
+    /// let task = job.wait().await?; // task events, polling if they break off
+    /// for output in task.outputs() {
+    ///     job.download(&output, "out/").await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Client,
+    State = Task,
+    http::Env {
         api_key: API_KEY_ENV,
         base_url: BASE_URL_ENV,
         default_base_url: Some(DEFAULT_BASE_URL),
-    };
-    fn from_core(core: Arc<sealed::Core>) -> Self {
-        Client { inner: core }
     }
-    fn core(&self) -> &sealed::Core {
-        &self.inner
-    }
-}
-
-impl JobClient for Client {
-    type State = Task;
-}
+);
 
 impl sealed::Lookup for Task {
     type Client = Client;
@@ -157,20 +133,6 @@ impl Client {
             .unwrap_or_else(|e| panic!("mindvideo::Client::new: {e}"))
     }
 
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.inner.transport.base_url()
-    }
-
-    /// The default [`WaitOptions`] of [`crate::Job::wait`].
-    pub fn wait_options(&self) -> &WaitOptions {
-        &self.inner.wait
-    }
-
-    fn transport(&self) -> &Transport {
-        &self.inner.transport
-    }
-
     /// A request for one model, not yet sent; see [`Call`]. Generated code calls this from
     /// each model's `call` function.
     pub fn call<M: Model>(&self, input: M) -> Call<'_, M> {
@@ -222,23 +184,6 @@ impl Client {
             scope: None,
         };
         follow(self.clone(), job, Start::Id, options).wait().await
-    }
-
-    /// A job from a stored [`JobHandle`]; nothing is sent.
-    pub fn resume(&self, handle: JobHandle) -> Job {
-        Job::resume(self, handle)
-    }
-
-    /// Download an output into `dir` (created if missing) under its
-    /// [safe file name](Output::safe_file_name), streaming it to disk. The API key is not sent
-    /// to the output's host. Returns the file's path.
-    pub async fn download(&self, output: &Output, dir: impl AsRef<Path>) -> Result<PathBuf> {
-        crate::output::download_into(self.transport(), output, dir.as_ref()).await
-    }
-
-    /// Stream an output into any writer; the bytes written.
-    pub async fn download_to<W: AsyncWrite + Unpin + ?Sized>(&self, output: &Output, writer: &mut W) -> Result<u64> {
-        self.transport().download_to(&output.url, writer).await
     }
 }
 

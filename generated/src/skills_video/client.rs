@@ -1,14 +1,10 @@
 //! The skills.video client: configuration, submit, get, wait, stream, downloads.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
 use reqwest::header::{self, HeaderValue};
 use serde_json::Value;
-use tokio::io::AsyncWrite;
 
-use super::{Generation, GenerationStream, Job, Output};
-use crate::http::{self, Body, Request, Transport};
+use super::{Generation, GenerationStream, Job};
+use crate::http::{self, Body, Request};
 use crate::job::{family_of, follow, sealed, Start};
 use crate::input::{CallInput, RawInput};
 use crate::{Error, Family, Model, Result, WaitOptions};
@@ -24,42 +20,27 @@ pub const BASE_URL_ENV: &str = "SKILLS_VIDEO_BASE_URL";
 /// `/api`.
 pub type ClientBuilder = crate::ClientBuilder<Client>;
 
-/// Client for skills.video. Cheap to clone: clones share one connection pool.
-///
-/// ```no_run
-/// # async fn demo() -> mediagen::Result<()> {
-/// use mediagen::skills_video::Client;
-/// let client = Client::from_env()?; // SKILLS_VIDEO_API_KEY, optional SKILLS_VIDEO_BASE_URL
-/// let done = client.wait("gen_123", Default::default()).await?;
-/// for output in done.outputs() {
-///     println!("{} {:?}", output.url, output.content_type);
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<sealed::Core>,
-}
-
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("core", &self.inner).finish()
-    }
-}
-
-impl sealed::Build for Client {
-    const ENV: http::Env = http::Env {
+crate::job::platform_client!(
+    /// Client for skills.video. Cheap to clone: clones share one connection pool.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> mediagen::Result<()> {
+    /// use mediagen::skills_video::Client;
+    /// let client = Client::from_env()?; // SKILLS_VIDEO_API_KEY, optional SKILLS_VIDEO_BASE_URL
+    /// let done = client.wait("gen_123", Default::default()).await?;
+    /// for output in done.outputs() {
+    ///     println!("{} {:?}", output.url, output.content_type);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Client,
+    State = Generation,
+    http::Env {
         api_key: API_KEY_ENV,
         base_url: BASE_URL_ENV,
         default_base_url: Some(DEFAULT_BASE_URL),
-    };
-    fn from_core(core: Arc<sealed::Core>) -> Self {
-        Client { inner: core }
     }
-    fn core(&self) -> &sealed::Core {
-        &self.inner
-    }
-}
+);
 
 impl Client {
     /// Settings for a client.
@@ -88,20 +69,6 @@ impl Client {
     /// A client with this API key and default settings.
     pub fn new(api_key: impl Into<String>) -> Result<Self> {
         Client::builder().api_key(api_key).build()
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.inner.transport.base_url()
-    }
-
-    /// The default [`WaitOptions`] of [`Job::wait`].
-    pub fn wait_options(&self) -> &WaitOptions {
-        &self.inner.wait
-    }
-
-    pub(crate) fn transport(&self) -> &Transport {
-        &self.inner.transport
     }
 
     /// A request for one model, not yet sent; see [`Call`]. Generated code calls this from
@@ -142,18 +109,6 @@ impl Client {
         let req = Request::post("/ai/tts/generate", Body::Json(request.to_body()?)).family(Some(Family::Tts));
         let text = self.transport().send_text(&req).await?;
         super::tts::parse_response(&text)
-    }
-
-    /// Download an output into `dir` (created if missing) under its
-    /// [safe file name](Output::safe_file_name), streaming it to disk. The API key is not sent
-    /// to the output's host. Returns the file's path.
-    pub async fn download(&self, output: &Output, dir: impl AsRef<Path>) -> Result<PathBuf> {
-        crate::output::download_into(self.transport(), output, dir.as_ref()).await
-    }
-
-    /// Stream an output into any writer; the bytes written.
-    pub async fn download_to<W: AsyncWrite + Unpin + ?Sized>(&self, output: &Output, writer: &mut W) -> Result<u64> {
-        self.transport().download_to(&output.url, writer).await
     }
 }
 

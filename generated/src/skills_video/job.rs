@@ -1,7 +1,7 @@
 //! Following a submitted generation to its end: the crate's [`crate::Job`] on skills.video.
 
 use super::{Client, Generation};
-use crate::job::{follow, sealed, JobClient, Start};
+use crate::job::{follow, sealed, Start};
 use crate::{Result, WaitOptions};
 
 /// A submitted generation; see [`crate::Job`].
@@ -13,10 +13,6 @@ pub type JobHandle = crate::JobHandle<Generation>;
 /// The updates of one generation; see [`crate::Updates`].
 pub type GenerationStream = crate::Updates<Generation>;
 
-impl JobClient for Client {
-    type State = Generation;
-}
-
 impl sealed::Lookup for Generation {
     type Client = Client;
 
@@ -26,11 +22,6 @@ impl sealed::Lookup for Generation {
 }
 
 impl Client {
-    /// A job from a stored [`JobHandle`]; nothing is sent.
-    pub fn resume(&self, handle: JobHandle) -> Job {
-        Job::resume(self, handle)
-    }
-
     /// Poll a generation until it ends. The completed generation is returned; a failed one is
     /// [`crate::Error::JobFailed`], a canceled one [`crate::Error::JobCanceled`], one still
     /// running at the deadline [`crate::Error::Deadline`].

@@ -1,17 +1,12 @@
 //! The v2 relay client: submit, task lookups, waits, downloads.
 
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
-
 use futures_util::future::BoxFuture;
 use serde_json::Value;
-use tokio::io::AsyncWrite;
 
 use super::Task;
-use crate::http::{self, Body, Request, Transport};
+use crate::http::{self, Body, Request};
 use crate::job::sealed::{self, JobRef};
-use crate::job::{family_of, follow, kind_of, unwrap_envelope, JobClient, Start};
-use crate::output::Output;
+use crate::job::{family_of, follow, kind_of, unwrap_envelope, Start};
 use crate::input::{check_platform, CallInput, RawInput};
 use crate::{Error, Family, JobState as _, Model, Platform, Result, WaitOptions};
 
@@ -30,50 +25,31 @@ pub type JobHandle = crate::JobHandle<Task>;
 /// Settings for a [`Client`]; see [`Client::builder`].
 pub type ClientBuilder = crate::ClientBuilder<Client>;
 
-/// Client for a new-api based relay. Cheap to clone: clones share one connection pool.
-///
-/// ```no_run
-/// # async fn demo() -> mediagen::Result<()> {
-/// use mediagen::v2::{videos::veo3, Client};
-/// use mediagen::JobState as _;
-///
-/// let client = Client::from_env()?; // V2_BASE_URL and V2_API_KEY
-/// let input = veo3::Input::builder().prompt("A cat surfing in sunset, cinematic").build()?;
-/// let job = client.videos_veo3(input).submit().await?;
-/// let task = job.wait_reporting(Default::default(), |t| println!("{} {:?}", t.status, t.progress_percent)).await?;
-/// for output in task.outputs() {
-///     job.download(&output, "out/").await?;
-/// }
-/// # Ok(()) }
-/// ```
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<sealed::Core>,
-}
-
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("core", &self.inner).finish()
-    }
-}
-
-impl sealed::Build for Client {
-    const ENV: http::Env = http::Env {
+crate::job::platform_client!(
+    /// Client for a new-api based relay. Cheap to clone: clones share one connection pool.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> mediagen::Result<()> {
+    /// use mediagen::v2::{videos::veo3, Client};
+    /// use mediagen::JobState as _;
+    ///
+    /// let client = Client::from_env()?; // V2_BASE_URL and V2_API_KEY
+    /// let input = veo3::Input::builder().prompt("A cat surfing in sunset, cinematic").build()?;
+    /// let job = client.videos_veo3(input).submit().await?;
+    /// let task = job.wait_reporting(Default::default(), |t| println!("{} {:?}", t.status, t.progress_percent)).await?;
+    /// for output in task.outputs() {
+    ///     job.download(&output, "out/").await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    Client,
+    State = Task,
+    http::Env {
         api_key: API_KEY_ENV,
         base_url: BASE_URL_ENV,
         default_base_url: None,
-    };
-    fn from_core(core: Arc<sealed::Core>) -> Self {
-        Client { inner: core }
     }
-    fn core(&self) -> &sealed::Core {
-        &self.inner
-    }
-}
-
-impl JobClient for Client {
-    type State = Task;
-}
+);
 
 impl sealed::Lookup for Task {
     type Client = Client;
@@ -139,20 +115,6 @@ impl Client {
             .unwrap_or_else(|e| panic!("v2::Client::new: {e}"))
     }
 
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        self.inner.transport.base_url()
-    }
-
-    /// The default [`WaitOptions`] of [`crate::Job::wait`].
-    pub fn wait_options(&self) -> &WaitOptions {
-        &self.inner.wait
-    }
-
-    fn transport(&self) -> &Transport {
-        &self.inner.transport
-    }
-
     /// A request for one model, not yet sent; see [`Call`]. Generated code calls this from
     /// each model's `call` function.
     pub fn call<M: Model>(&self, input: M) -> Call<'_, M> {
@@ -194,23 +156,6 @@ impl Client {
             scope: Some(scope.to_string()),
         };
         follow(self.clone(), job, Start::Id, options).wait().await
-    }
-
-    /// A job from a stored [`JobHandle`]; nothing is sent.
-    pub fn resume(&self, handle: JobHandle) -> Job {
-        Job::resume(self, handle)
-    }
-
-    /// Download an output into `dir` (created if missing) under its
-    /// [safe file name](Output::safe_file_name), streaming it to disk. The API key is not sent
-    /// to the output's host. Returns the file's path.
-    pub async fn download(&self, output: &Output, dir: impl AsRef<Path>) -> Result<PathBuf> {
-        crate::output::download_into(self.transport(), output, dir.as_ref()).await
-    }
-
-    /// Stream an output into any writer; the bytes written.
-    pub async fn download_to<W: AsyncWrite + Unpin + ?Sized>(&self, output: &Output, writer: &mut W) -> Result<u64> {
-        self.transport().download_to(&output.url, writer).await
     }
 }
 
