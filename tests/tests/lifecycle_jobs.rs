@@ -275,3 +275,38 @@ async fn a_skills_video_job_is_the_same_job_type() {
     let saved = serde_json::to_value(job.handle()).unwrap();
     assert_eq!(saved["platform"], "skills-video");
 }
+
+/// Application code spawns jobs onto a multi-threaded runtime: every future of the lifecycle is
+/// `Send` (this does not compile otherwise).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_futures_can_be_spawned_on_every_platform() {
+    fn spawnable<S: Submit + 'static>(call: S) -> tokio::task::JoinHandle<mediagen::Result<String>>
+    where
+        S::Client: 'static,
+    {
+        tokio::spawn(async move {
+            let job = call.submit().await?;
+            let updates = job.updates(common::fast_wait());
+            drop(updates);
+            let done = job.wait().await?;
+            Ok(done.raw_status().to_string())
+        })
+    }
+    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/api/v1/generation/google/veo-3.1") => json(200, generation("g", "COMPLETED")),
+        ("POST", "/api/v1/tasks") => json(200, mv_done("t", "https://cdn.example/t.mp4")),
+        ("POST", _) => json(200, json!({"task_id": "r", "status": "SUCCESS", "progress": "100%"})),
+        _ => json(404, json!({"message": "no route"})),
+    })
+    .await;
+    // Owned clients: a `Call` borrows its client, so the spawned task owns one.
+    let sv: &'static skills_video::Client = Box::leak(Box::new(server.client()));
+    let mv: &'static mindvideo::Client = Box::leak(Box::new(server.mindvideo()));
+    let relay: &'static v2::Client = Box::leak(Box::new(server.relay()));
+    let prompt = "p";
+    let a = spawnable(sv.google_veo_3_1(skills_video::google::veo_3_1::Input::builder().prompt(prompt).build().unwrap()));
+    let b = spawnable(mv.skyreels_v4_fast(mindvideo::skyreels_v4_fast::Input::builder().prompt(prompt).build().unwrap()));
+    let c = spawnable(relay.videos_veo3(v2::videos::veo3::Input::builder().prompt(prompt).build().unwrap()));
+    let got = [a.await.unwrap().unwrap(), b.await.unwrap().unwrap(), c.await.unwrap().unwrap()];
+    assert_eq!(got, ["COMPLETED", "succeeded", "SUCCESS"]);
+}
