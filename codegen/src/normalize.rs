@@ -166,6 +166,9 @@ pub fn pascal(s: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert(0, 'T');
     }
+    if out == "Self" {
+        out.push_str("Type");
+    }
     out
 }
 

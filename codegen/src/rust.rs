@@ -56,13 +56,13 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
         }
     }
     // The root type's doc names the model (typify would only repeat the type name).
-    let root_doc = format!(" The input of {} (`{}`). Start with [`Input::builder`].", src.title, src.id);
     for item in &mut file.items {
-        let attrs = match item {
-            syn::Item::Struct(s) if s.ident == ROOT => &mut s.attrs,
-            syn::Item::Enum(e) if e.ident == ROOT => &mut e.attrs,
+        let (attrs, start) = match item {
+            syn::Item::Struct(s) if s.ident == ROOT => (&mut s.attrs, "Start with [`Input::builder`]."),
+            syn::Item::Enum(e) if e.ident == ROOT => (&mut e.attrs, "Build one of its forms, then convert it with `Input::from`."),
             _ => continue,
         };
+        let root_doc = format!(" The input of {} (`{}`). {start}", src.title, src.id);
         attrs.retain(|a| !a.path().is_ident("doc"));
         attrs.insert(0, syn::parse_quote!(#[doc = #root_doc]));
     }
@@ -151,6 +151,8 @@ pub fn variant_name(wire: &str) -> String {
     let out = camel(&words);
     if out.is_empty() {
         "Empty".into()
+    } else if out == "Self" {
+        "SelfValue".into()
     } else if out.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{out}")
     } else {

@@ -3,7 +3,7 @@
 //!
 //! Model id `skills-video/kling-ai/o1/video`.
 
-/// The input of Kling O1 Video (`skills-video/kling-ai/o1/video`). Start with [`Input::builder`].
+/// The input of Kling O1 Video (`skills-video/kling-ai/o1/video`). Build one of its forms, then convert it with `Input::from`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
 pub enum Input {
