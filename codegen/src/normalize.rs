@@ -410,7 +410,8 @@ impl Ctx<'_> {
                 let all_int = values.iter().all(|v| v.is_i64() || v.is_u64());
                 let all_num = values.iter().all(|v| v.is_number());
                 let all_bool = values.iter().all(|v| v.is_boolean());
-                let t = if all_int && !types.iter().any(|t| t == "number") {
+                // Only whole numbers allowed: an integer, even where the schema says `number`.
+                let t = if all_int {
                     "integer"
                 } else if all_num {
                     "number"

@@ -189,19 +189,27 @@ fn apply(value: &Value, at: &str, check: Check) -> Result<(), Error> {
             _ => Ok(()),
         },
         Check::Const(expected) => match serde_json::from_str::<Value>(expected) {
-            Ok(want) if *value != want => fail("const", format!("{value} is not the constant {want}")),
+            Ok(want) if !same(value, &want) => fail("const", format!("{value} is not the constant {want}")),
             _ => Ok(()),
         },
         Check::Enum(allowed) => {
             let ok = allowed
                 .iter()
                 .filter_map(|a| serde_json::from_str::<Value>(a).ok())
-                .any(|a| a == *value);
+                .any(|a| same(value, &a));
             if ok {
                 Ok(())
             } else {
                 fail("enum", format!("{value} is not one of {}", allowed.join(", ")))
             }
         }
+    }
+}
+
+/// JSON equality where numbers compare by value (`1` and `1.0` are the same number).
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
     }
 }

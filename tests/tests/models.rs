@@ -160,6 +160,7 @@ fn exclusive_bounds_and_const_from_a_schema_of_our_own() {
         Rule { path: "mode", when: Some(("feature", "\"edit\"")), check: Check::Enum(&["\"a\"", "\"b\""]) },
     ];
     assert!(check(&json!({"strength": 0.5, "version": 2}), &rules).is_ok());
+    assert!(check(&json!({"version": 2.0}), &rules).is_ok(), "numbers compare by value");
     assert_eq!(check(&json!({"strength": 1.0}), &rules).unwrap_err().to_string(), "strength: 1 must be below 1");
     assert_eq!(check(&json!({"strength": 0}), &rules).unwrap_err().to_string(), "strength: 0 must be above 0");
     assert_eq!(check(&json!({"version": 3}), &rules).unwrap_err().to_string(), "version: 3 is not the constant 2");

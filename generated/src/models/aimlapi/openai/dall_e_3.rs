@@ -11,7 +11,7 @@ pub struct Input {
     /// Allowed values: `1`.
     /// Default (applied by the platform when unset): `1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub n: ::std::option::Option<f64>,
+    pub n: ::std::option::Option<i64>,
     /// The text prompt describing the content, style, or composition of the image to be generated.
     ///
     /// Maximum length: 4000.
@@ -278,7 +278,7 @@ pub use crate::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
-    n: ::std::option::Option<f64>,
+    n: ::std::option::Option<i64>,
     prompt: ::std::option::Option<::std::string::String>,
     quality: ::std::option::Option<Quality>,
     response_format: ::std::option::Option<ResponseFormat>,
@@ -296,7 +296,7 @@ impl InputBuilder {
     ///
     /// Allowed values: `1`.
     /// Default (applied by the platform when unset): `1`.
-    pub fn n(mut self, value: impl Into<f64>) -> Self {
+    pub fn n(mut self, value: impl Into<i64>) -> Self {
         self.n = Some(value.into());
         self
     }

@@ -86,7 +86,7 @@ pub struct Input {
     /// Allowed values: `1`.
     /// Default (applied by the platform when unset): `1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub n: ::std::option::Option<f64>,
+    pub n: ::std::option::Option<i64>,
     /// The compression level (0-100%) for the generated images.
     ///
     /// Default (applied by the platform when unset): `100`.
@@ -428,7 +428,7 @@ pub use crate::model::error;
 pub struct InputBuilder {
     background: ::std::option::Option<Background>,
     moderation: ::std::option::Option<Moderation>,
-    n: ::std::option::Option<f64>,
+    n: ::std::option::Option<i64>,
     output_compression: ::std::option::Option<i64>,
     output_format: ::std::option::Option<OutputFormat>,
     prompt: ::std::option::Option<::std::string::String>,
@@ -464,7 +464,7 @@ impl InputBuilder {
     ///
     /// Allowed values: `1`.
     /// Default (applied by the platform when unset): `1`.
-    pub fn n(mut self, value: impl Into<f64>) -> Self {
+    pub fn n(mut self, value: impl Into<i64>) -> Self {
         self.n = Some(value.into());
         self
     }

@@ -135,7 +135,7 @@ pub struct Input {
     /// Allowed values: `1`.
     /// Default (applied by the platform when unset): `1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub num_images: ::std::option::Option<f64>,
+    pub num_images: ::std::option::Option<i64>,
     /// The text prompt describing the content, style, or composition of the image to be generated.
     ///
     /// Maximum length: 4000.
@@ -447,7 +447,7 @@ impl ImageSizeVariant0Builder {
 pub struct InputBuilder {
     colors: ::std::option::Option<::std::vec::Vec<ColorsItem>>,
     image_size: ::std::option::Option<ImageSize>,
-    num_images: ::std::option::Option<f64>,
+    num_images: ::std::option::Option<i64>,
     prompt: ::std::option::Option<::std::string::String>,
     style: ::std::option::Option<Style>,
 }
@@ -477,7 +477,7 @@ impl InputBuilder {
     ///
     /// Allowed values: `1`.
     /// Default (applied by the platform when unset): `1`.
-    pub fn num_images(mut self, value: impl Into<f64>) -> Self {
+    pub fn num_images(mut self, value: impl Into<i64>) -> Self {
         self.num_images = Some(value.into());
         self
     }
