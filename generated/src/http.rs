@@ -302,7 +302,7 @@ impl Settings {
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(Error::Config("the API key is empty".into()));
+            return Err(Error::Config(format!("the API key is empty: set {} or give one to the builder", env.api_key)));
         }
         let mut auth = HeaderValue::from_str(&format!("Bearer {key}"))
             .map_err(|_| Error::Config("the API key contains characters not allowed in an HTTP header".into()))?;

@@ -1,0 +1,325 @@
+//! `mediagen`: try any model of the registry from a shell, with the flags its schema defines.
+//!
+//! Exit status: 0 success (or submitted, with `--no-wait`); 2 bad usage or invalid input (nothing
+//! was sent); 3 the job failed or was canceled; 4 an API error; 5 the deadline passed.
+
+mod exec;
+mod params;
+
+use std::io::Read as _;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use mediagen::{registry, Kind, ModelInfo, Platform};
+use serde_json::{json, Map, Value};
+
+/// A failure with the exit status it maps to.
+pub struct Failure {
+    pub code: u8,
+    pub message: String,
+    /// The JSON object to print with `--json`, when a job was involved.
+    pub report: Option<Value>,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { code: 2, message: message.into(), report: None }
+    }
+}
+
+impl From<mediagen::Error> for Failure {
+    fn from(e: mediagen::Error) -> Self {
+        Failure { code: exit_code(&e), message: one_line(&e), report: None }
+    }
+}
+
+/// The exit status an SDK error maps to.
+pub fn exit_code(e: &mediagen::Error) -> u8 {
+    match e {
+        mediagen::Error::Validation { .. } | mediagen::Error::Config(_) => 2,
+        mediagen::Error::JobFailed { .. } | mediagen::Error::JobCanceled { .. } => 3,
+        mediagen::Error::Deadline { .. } => 5,
+        mediagen::Error::Io { .. } => 2,
+        _ => 4,
+    }
+}
+
+/// An error in words a user can act on, on one line.
+pub fn one_line(e: &mediagen::Error) -> String {
+    let hint = match e.kind() {
+        Some(mediagen::ErrorKind::Unauthorized) => " (check the API key)",
+        Some(mediagen::ErrorKind::InsufficientCredits) => " (top up the account's credits)",
+        Some(mediagen::ErrorKind::ContentRejected) => " (rewrite the prompt or change the inputs)",
+        Some(mediagen::ErrorKind::RateLimited) => " (rate limited even after retries; try again later)",
+        _ => "",
+    };
+    format!("{e}{hint}").replace('\n', " ")
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            if let Some(report) = &f.report {
+                println!("{report}");
+            }
+            if !f.message.is_empty() {
+                eprintln!("mediagen: {}", f.message);
+            }
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn top_command() -> Command {
+    Command::new("mediagen")
+        .about("Run hosted AI media-generation models with typed, checked inputs")
+        .subcommand_required(true)
+        .subcommand(
+            Command::new("models")
+                .about("List the models")
+                .arg(Arg::new("platform").long("platform").value_parser(["skills-video", "mindvideo", "v2", "aimlapi"]))
+                .arg(Arg::new("kind").long("kind").value_parser(["video", "image", "audio"]))
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print a JSON array")),
+        )
+        .subcommand(
+            Command::new("describe")
+                .about("Every parameter of a model: type, allowed values, default, range, description")
+                .arg(Arg::new("model").required(true))
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue)),
+        )
+        .subcommand(
+            Command::new("run")
+                .about("Submit a job (flags come from the model's schema: `mediagen run <model> --help`)")
+                .arg(Arg::new("model").required(true))
+                .allow_external_subcommands(false)
+                .disable_help_flag(true)
+                .arg(Arg::new("rest").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+        )
+        .subcommand(
+            Command::new("status")
+                .about("Show (or wait for) a job")
+                .arg(Arg::new("model").required(true))
+                .arg(Arg::new("job").required(true))
+                .arg(Arg::new("wait").long("wait").action(ArgAction::SetTrue))
+                .arg(Arg::new("timeout").long("timeout").default_value("30m"))
+                .arg(Arg::new("poll-interval").long("poll-interval").default_value("2s"))
+                .arg(Arg::new("base-url").long("base-url"))
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue)),
+        )
+        .subcommand(
+            Command::new("cancel")
+                .about("Cancel a job where the platform can")
+                .arg(Arg::new("model").required(true))
+                .arg(Arg::new("job").required(true))
+                .arg(Arg::new("base-url").long("base-url")),
+        )
+}
+
+async fn run(args: Vec<String>) -> Result<(), Failure> {
+    let matches = top_command().try_get_matches_from(&args).map_err(clap_failure)?;
+    match matches.subcommand() {
+        Some(("models", m)) => models(m),
+        Some(("describe", m)) => describe(m),
+        Some(("run", m)) => {
+            let info = model(m.get_one::<String>("model").expect("required"))?;
+            let rest: Vec<String> = m.get_many::<String>("rest").map(|r| r.cloned().collect()).unwrap_or_default();
+            run_model(info, rest).await
+        }
+        Some(("status", m)) => {
+            let info = model(m.get_one::<String>("model").expect("required"))?;
+            let opts = exec::Options {
+                wait: m.get_flag("wait"),
+                timeout: parse_duration(m.get_one::<String>("timeout").expect("default"))?,
+                base_url: m.get_one::<String>("base-url").cloned(),
+                json: m.get_flag("json"),
+                poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
+                ..exec::Options::default()
+            };
+            exec::status(info, m.get_one::<String>("job").expect("required"), &opts).await
+        }
+        Some(("cancel", m)) => {
+            let info = model(m.get_one::<String>("model").expect("required"))?;
+            exec::cancel(info, m.get_one::<String>("job").expect("required"), m.get_one::<String>("base-url").cloned()).await
+        }
+        _ => Err(Failure::usage("unknown command; see `mediagen --help`")),
+    }
+}
+
+fn clap_failure(e: clap::Error) -> Failure {
+    use clap::error::ErrorKind as K;
+    match e.kind() {
+        K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
+            print!("{e}");
+            Failure { code: if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 }, message: String::new(), report: None }
+        }
+        _ => Failure::usage(e.to_string().lines().next().unwrap_or("bad usage").trim_start_matches("error: ").to_string()),
+    }
+}
+
+fn model(id: &str) -> Result<&'static ModelInfo, Failure> {
+    registry::find(id).ok_or_else(|| Failure::usage(format!("unknown model {id:?}; `mediagen models` lists them")))
+}
+
+fn models(m: &ArgMatches) -> Result<(), Failure> {
+    let platform = m.get_one::<String>("platform").map(|p| match p.as_str() {
+        "skills-video" => Platform::SkillsVideo,
+        "mindvideo" => Platform::Mindvideo,
+        "v2" => Platform::V2,
+        _ => Platform::Aimlapi,
+    });
+    let kind = m.get_one::<String>("kind").map(|k| match k.as_str() {
+        "video" => Kind::Video,
+        "image" => Kind::Image,
+        _ => Kind::Audio,
+    });
+    let list: Vec<&ModelInfo> = registry::filter(platform, kind).collect();
+    if m.get_flag("json") {
+        let items: Vec<Value> = list
+            .iter()
+            .map(|i| json!({"id": i.id, "platform": i.platform.as_str(), "kind": i.kind.as_str(), "summary": i.summary}))
+            .collect();
+        println!("{}", Value::Array(items));
+    } else {
+        let width = list.iter().map(|i| i.id.len()).max().unwrap_or(0);
+        for i in list {
+            println!("{:<width$}  {:<5}  {}", i.id, i.kind.as_str(), i.summary);
+        }
+    }
+    Ok(())
+}
+
+fn describe(m: &ArgMatches) -> Result<(), Failure> {
+    let info = model(m.get_one::<String>("model").expect("required"))?;
+    let params = params::params(&info.schema_json());
+    if m.get_flag("json") {
+        let out = json!({
+            "id": info.id, "platform": info.platform.as_str(), "kind": info.kind.as_str(),
+            "title": info.title, "summary": info.summary,
+            "parameters": params.iter().map(params::Param::to_json).collect::<Vec<_>>(),
+        });
+        println!("{out}");
+        return Ok(());
+    }
+    println!("{} ({}, {}): {}", info.id, info.platform, info.kind, info.summary);
+    println!();
+    for p in &params {
+        println!("  --{}  {}", p.flag, p.help());
+    }
+    Ok(())
+}
+
+/// Flags of `run` that every model has.
+fn run_command(info: &ModelInfo, params: &[params::Param]) -> Command {
+    let mut cmd = Command::new(format!("mediagen run {}", info.id))
+        .no_binary_name(true)
+        .about(format!("{}: {}", info.title, info.summary))
+        .arg(Arg::new("input").long("input").value_name("FILE|-").help("The whole input as JSON (flags override it)"))
+        .arg(Arg::new("file").long("file").value_name("PARAM=PATH").action(ArgAction::Append).help("Send a local file for a media parameter"))
+        .arg(Arg::new("no-wait").long("no-wait").action(ArgAction::SetTrue).help("Print the submitted job and return"))
+        .arg(Arg::new("timeout").long("timeout").default_value("30m").help("Deadline for the job (e.g. 90s, 10m, 1h)"))
+        .arg(Arg::new("poll-interval").long("poll-interval").default_value("2s").help("First interval between polls (grows with backoff)"))
+        .arg(Arg::new("stream").long("stream").action(ArgAction::SetTrue).help("Follow the platform's push channel where there is one"))
+        .arg(Arg::new("idempotency-key").long("idempotency-key").help("Idempotency key (MindVideo)"))
+        .arg(Arg::new("download").long("download").value_name("DIR").help("Save the outputs in DIR"))
+        .arg(Arg::new("base-url").long("base-url").help("Override the platform's base URL"))
+        .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print one JSON object at the end"))
+        .next_help_heading("Model parameters");
+    for p in params {
+        let mut arg = Arg::new(p.name.clone()).long(p.flag.clone()).help(p.help()).value_name(p.flag.to_ascii_uppercase());
+        arg = if p.array { arg.action(ArgAction::Append) } else { arg.action(ArgAction::Set) };
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Failure> {
+    let params = params::params(&info.schema_json());
+    let m = run_command(info, &params).try_get_matches_from(rest).map_err(clap_failure)?;
+
+    let mut input: Map<String, Value> = match m.get_one::<String>("input") {
+        None => Map::new(),
+        Some(src) => {
+            let text = if src == "-" {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map_err(|e| Failure::usage(format!("reading stdin: {e}")))?;
+                s
+            } else {
+                std::fs::read_to_string(src).map_err(|e| Failure::usage(format!("reading {src}: {e}")))?
+            };
+            match serde_json::from_str(&text) {
+                Ok(Value::Object(o)) => o,
+                Ok(_) => return Err(Failure::usage("--input must hold a JSON object")),
+                Err(e) => return Err(Failure::usage(format!("--input is not JSON: {e}"))),
+            }
+        }
+    };
+    for p in &params {
+        let Some(raw) = m.get_many::<String>(&p.name) else { continue };
+        let values = raw.map(|r| p.value(r)).collect::<Result<Vec<_>, _>>().map_err(Failure::usage)?;
+        let value = if p.array { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
+        input.insert(p.name.clone(), value);
+    }
+    for spec in m.get_many::<String>("file").into_iter().flatten() {
+        let (name, path) = spec.split_once('=').ok_or_else(|| Failure::usage(format!("--file {spec:?}: expected PARAM=PATH")))?;
+        let p = params
+            .iter()
+            .find(|p| p.name == name || p.flag == name)
+            .ok_or_else(|| Failure::usage(format!("--file: {} has no parameter {name:?}", info.id)))?;
+        if !std::path::Path::new(path).is_file() {
+            return Err(Failure::usage(format!("--file {name}={path}: no such file")));
+        }
+        let file = serde_json::to_value(mediagen::MediaInput::path(path)).map_err(|e| Failure::usage(e.to_string()))?;
+        if p.array {
+            match input.entry(p.name.clone()).or_insert_with(|| Value::Array(vec![])) {
+                Value::Array(items) => items.push(file),
+                other => *other = Value::Array(vec![file]),
+            }
+        } else {
+            input.insert(p.name.clone(), file);
+        }
+    }
+    // The typed input checks every constraint before anything is sent.
+    let body = (info.parse)(Value::Object(input)).map_err(|e| Failure::usage(format!("invalid input: {}", one_line(&e))))?;
+    let opts = exec::Options {
+        wait: !m.get_flag("no-wait"),
+        timeout: parse_duration(m.get_one::<String>("timeout").expect("default"))?,
+        stream: m.get_flag("stream"),
+        idempotency_key: m.get_one::<String>("idempotency-key").cloned(),
+        download: m.get_one::<String>("download").map(Into::into),
+        base_url: m.get_one::<String>("base-url").cloned(),
+        json: m.get_flag("json"),
+        poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
+    };
+    exec::run(info, body, &opts).await
+}
+
+/// `250ms`, `90s`, `10m`, `1h`, `1h30m`, or plain seconds.
+pub fn parse_duration(s: &str) -> Result<Duration, Failure> {
+    let bad = || Failure::usage(format!("{s:?} is not a duration: expected e.g. 500ms, 90s, 10m or 1h"));
+    let mut total_ms = 0u64;
+    let mut rest = s.trim();
+    if rest.chars().all(|c| c.is_ascii_digit()) {
+        let secs: u64 = rest.parse().map_err(|_| bad())?;
+        return (secs > 0).then(|| Duration::from_secs(secs)).ok_or_else(bad);
+    }
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_ms = match &rest[..unit_len] {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            _ => return Err(bad()),
+        };
+        total_ms += n * unit_ms;
+        rest = &rest[unit_len..];
+    }
+    (total_ms > 0).then(|| Duration::from_millis(total_ms)).ok_or_else(bad)
+}
