@@ -287,3 +287,27 @@ async fn input_json_with_flags_overriding_and_a_local_file() {
     let aspect = parts.iter().find(|p| p.name == "aspect_ratio").unwrap();
     assert_eq!(aspect.bytes.as_ref(), b"1:1", "the flag overrides --input");
 }
+
+#[tokio::test]
+async fn status_looks_a_job_up_and_waits_for_it() {
+    let server = TestServer::start(|req, n| match (req.path.as_str(), n) {
+        ("/api/v1/generation/gen_s", 0) => json(200, json!({"id": "gen_s", "status": "IN_PROGRESS"})),
+        ("/api/v1/generation/gen_s", _) => json(200, json!({"id": "gen_s", "status": "COMPLETED", "data": {"images": [{"url": "https://cdn.example.com/s.png"}]}})),
+        _ => json(404, json!({"error": "NOT_FOUND", "message": "no such generation"})),
+    })
+    .await;
+    let out = mediagen(&["status", "skills-video/google/veo-3.1", "gen_s", "--json", "--base-url", &server.base_url]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout_json(&out)["status"], "running");
+    let out = mediagen(&["status", "skills-video/google/veo-3.1", "gen_s", "--wait", "--poll-interval", "20ms", "--json", "--base-url", &server.base_url]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    assert_eq!((report["status"].as_str(), report["outputs"][0]["url"].as_str()), (Some("succeeded"), Some("https://cdn.example.com/s.png")));
+    let out = mediagen(&["status", "skills-video/google/veo-3.1", "nope", "--base-url", &server.base_url]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(server.requests().iter().filter(|r| r.method == "POST").count(), 0, "status never submits");
+
+    let out = mediagen(&["cancel", "skills-video/google/veo-3.1", "gen_s"]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("no documented way to cancel"), "{}", stderr(&out));
+}

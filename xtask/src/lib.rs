@@ -170,7 +170,7 @@ fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &Path)]) -> Resu
 pub fn drop_in_check(root: &Path) -> Result<()> {
     let scratch = std::env::temp_dir().join(format!("mediagen-drop-in-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&scratch);
-    for dir in ["codegen", "generated", "schemas", "xtask", "tests", ".cargo"] {
+    for dir in ["codegen", "generated", "schemas", "xtask", "tests", "cli", ".cargo"] {
         copy_dir(&root.join(dir), &scratch.join(dir))?;
     }
     for file in ["Cargo.toml", "Cargo.lock"] {
