@@ -229,7 +229,8 @@ fn run_command(info: &ModelInfo, params: &[params::Param]) -> Command {
         .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print one JSON object at the end"))
         .next_help_heading("Model parameters");
     for p in params {
-        let mut arg = Arg::new(p.name.clone()).long(p.flag.clone()).help(p.help()).value_name(p.flag.to_ascii_uppercase());
+        // Ids are prefixed so a parameter named like one of run's own flags (`json`) cannot clash.
+        let mut arg = Arg::new(format!("param:{}", p.name)).long(p.flag.clone()).help(p.help()).value_name(p.flag.to_ascii_uppercase());
         arg = if p.array { arg.action(ArgAction::Append) } else { arg.action(ArgAction::Set) };
         cmd = cmd.arg(arg);
     }
@@ -258,7 +259,7 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         }
     };
     for p in &params {
-        let Some(raw) = m.get_many::<String>(&p.name) else { continue };
+        let Some(raw) = m.get_many::<String>(&format!("param:{}", p.name)) else { continue };
         let values = raw.map(|r| p.value(r)).collect::<Result<Vec<_>, _>>().map_err(Failure::usage)?;
         let value = if p.array { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
         input.insert(p.name.clone(), value);

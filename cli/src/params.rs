@@ -173,8 +173,20 @@ pub fn params(schema: &Value) -> Vec<Param> {
                 (None, Some(h)) => Some(format!("≤ {h}")),
                 _ => None,
             };
-            let flag = name.replace('_', "-").to_ascii_lowercase();
-            let flag = if RESERVED.contains(&flag.as_str()) { format!("param-{flag}") } else { flag };
+            let flag: String = name
+                .to_ascii_lowercase()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+                .collect();
+            let flag = flag.trim_matches('-').to_string();
+            let mut flag = if RESERVED.contains(&flag.as_str()) || flag.is_empty() { format!("param-{flag}") } else { flag };
+            // `aspect_ratio` and `aspect-ratio` in one schema: the second gets a number.
+            let base = flag.clone();
+            let mut n = 2;
+            while out.iter().any(|p| p.flag == flag) {
+                flag = format!("{base}-{n}");
+                n += 1;
+            }
             out.push(Param {
                 name: name.clone(),
                 flag,
@@ -253,5 +265,32 @@ impl Param {
         }
         parts.push(format!("[{}]", facts.join("; ")));
         parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn flags_are_unique_and_never_clash_with_run_flags() {
+        let schema = json!({"type": "object", "required": ["json"], "properties": {
+            "json": {"type": "boolean"}, "aspect_ratio": {"type": "string", "enum": ["16:9", "9:16"]},
+            "aspect-ratio": {"type": "string"}, "image_urls": {"type": "array", "items": {"type": "string"}},
+            "seed": {"anyOf": [{"type": "integer"}, {"type": "null"}], "minimum": 0, "maximum": 9},
+            "size": {"anyOf": [{"type": "string", "enum": ["square"]}, {"type": "object"}]}
+        }});
+        let ps = params(&schema);
+        let flags: Vec<&str> = ps.iter().map(|p| p.flag.as_str()).collect();
+        assert_eq!(flags, ["json", "aspect-ratio", "aspect-ratio-2", "image-urls", "seed", "size"].map(|f| if f == "json" { "param-json" } else { f }));
+        let seed = ps.iter().find(|p| p.name == "seed").unwrap();
+        assert_eq!((seed.ty, seed.range.as_deref()), (ParamType::Integer, Some("0..9")));
+        let urls = ps.iter().find(|p| p.name == "image_urls").unwrap();
+        assert!(urls.array && urls.ty == ParamType::String);
+        assert_eq!(ps.iter().find(|p| p.name == "size").unwrap().ty, ParamType::Json);
+        assert!(ps[0].required);
+        assert_eq!(ps[0].value("no").unwrap(), json!(false));
+        assert!(seed.value("x").is_err());
     }
 }

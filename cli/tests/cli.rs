@@ -311,3 +311,21 @@ async fn status_looks_a_job_up_and_waits_for_it() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("no documented way to cancel"), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn every_model_has_a_working_run_help_and_describe() {
+    let out = mediagen(&["models", "--json"]).await;
+    let models = stdout_json(&out);
+    let ids: Vec<String> = models.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(ids.len(), mediagen::registry::all().len());
+    for id in &ids {
+        let help = mediagen(&["run", id, "--help"]).await;
+        assert_eq!(help.status.code(), Some(0), "{id}: {}", stderr(&help));
+        let text = String::from_utf8_lossy(&help.stdout);
+        let described = stdout_json(&mediagen(&["describe", id, "--json"]).await);
+        for p in described["parameters"].as_array().unwrap() {
+            let flag = p["flag"].as_str().unwrap();
+            assert!(text.contains(flag), "{id}: {flag} missing from --help");
+        }
+    }
+}
