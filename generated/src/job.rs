@@ -334,6 +334,44 @@ macro_rules! platform_client {
 }
 pub(crate) use platform_client;
 
+/// What every platform's `Call` has in common, beside its own `submit`: a struct with `client`,
+/// `input` and `wait` fields gets `wait_options`, `input`, `run` and [`Submit`].
+macro_rules! call_common {
+    ($state:ty) => {
+        impl<M: $crate::input::CallInput> Call<'_, M> {
+            /// Wait options for `run` (and skills.video's `stream`) instead of the client's.
+            pub fn wait_options(mut self, options: $crate::WaitOptions) -> Self {
+                self.wait = Some(options);
+                self
+            }
+
+            /// The input this call sends.
+            pub fn input(&self) -> &M {
+                &self.input
+            }
+
+            /// The wait options in force: the call's, else the client's.
+            fn options(&self) -> $crate::WaitOptions {
+                self.wait.clone().unwrap_or_else(|| self.client.wait_options().clone())
+            }
+
+            /// Submit, then wait until the job ends (see [`crate::Job::wait`]).
+            pub async fn run(self) -> $crate::Result<$state> {
+                let options = self.options();
+                self.submit().await?.wait_with(options).await
+            }
+        }
+
+        impl<M: $crate::input::CallInput> $crate::Submit for Call<'_, M> {
+            type Client = Client;
+            fn submit(self) -> impl ::std::future::Future<Output = $crate::Result<Job>> + Send {
+                Call::submit(self)
+            }
+        }
+    };
+}
+pub(crate) use call_common;
+
 /// Settings for a platform client: `skills_video::Client::builder()`,
 /// `mindvideo::Client::builder()`, `v2::Client::builder()`. Unset values come from the
 /// platform's environment variables, then its defaults.

@@ -161,16 +161,7 @@ impl<M: std::fmt::Debug> std::fmt::Debug for Call<'_, M> {
 }
 
 impl<M: CallInput> Call<'_, M> {
-    /// Wait options for [`run`](Self::run) instead of the client's.
-    pub fn wait_options(mut self, options: WaitOptions) -> Self {
-        self.wait = Some(options);
-        self
-    }
 
-    /// The input this call sends.
-    pub fn input(&self) -> &M {
-        &self.input
-    }
 
     fn info(&self) -> Result<&'static ModelInfo> {
         check_platform(&self.input, Platform::Aimlapi)?;
@@ -217,16 +208,6 @@ impl<M: CallInput> Call<'_, M> {
         Ok(Job::new(self.client.clone(), generation, Some(family), Some(scope.to_string())))
     }
 
-    /// Submit, then wait until the generation ends (see [`crate::Job::wait`]).
-    pub async fn run(self) -> Result<Generation> {
-        let options = self.wait.clone().unwrap_or_else(|| self.client.wait_options().clone());
-        self.submit().await?.wait_with(options).await
-    }
 }
 
-impl<M: CallInput> crate::Submit for Call<'_, M> {
-    type Client = Client;
-    fn submit(self) -> impl std::future::Future<Output = Result<Job>> + Send {
-        Call::submit(self)
-    }
-}
+crate::job::call_common!(Generation);

@@ -136,16 +136,7 @@ impl<M: std::fmt::Debug> std::fmt::Debug for Call<'_, M> {
 }
 
 impl<M: CallInput> Call<'_, M> {
-    /// Wait options for [`stream`](Self::stream) and [`run`](Self::run) instead of the client's.
-    pub fn wait_options(mut self, options: WaitOptions) -> Self {
-        self.wait = Some(options);
-        self
-    }
 
-    /// The input this call sends.
-    pub fn input(&self) -> &M {
-        &self.input
-    }
 
     /// The body this call sends, after the schema checks; local files appear as markers.
     pub fn body(&self) -> Result<Value> {
@@ -156,9 +147,6 @@ impl<M: CallInput> Call<'_, M> {
         family_of(self.input.kind())
     }
 
-    fn options(&self) -> WaitOptions {
-        self.wait.clone().unwrap_or_else(|| self.client.wait_options().clone())
-    }
 
     fn request(&self, path: String) -> Result<Request> {
         let body = self.body()?;
@@ -221,16 +209,6 @@ impl<M: CallInput> Call<'_, M> {
         }
     }
 
-    /// Submit, then poll until the generation ends (see [`Job::wait`]).
-    pub async fn run(self) -> Result<Generation> {
-        let options = self.options();
-        self.submit().await?.wait_with(options).await
-    }
 }
 
-impl<M: CallInput> crate::Submit for Call<'_, M> {
-    type Client = Client;
-    fn submit(self) -> impl std::future::Future<Output = Result<Job>> + Send {
-        Call::submit(self)
-    }
-}
+crate::job::call_common!(Generation);

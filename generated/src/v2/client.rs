@@ -201,16 +201,7 @@ impl<M: std::fmt::Debug> std::fmt::Debug for Call<'_, M> {
 }
 
 impl<M: CallInput> Call<'_, M> {
-    /// Wait options for [`run`](Self::run) instead of the client's.
-    pub fn wait_options(mut self, options: WaitOptions) -> Self {
-        self.wait = Some(options);
-        self
-    }
 
-    /// The input this call sends.
-    pub fn input(&self) -> &M {
-        &self.input
-    }
 
     /// The scope and model name of `<scope>/<model>`.
     fn address(&self) -> Result<(&str, &str)> {
@@ -250,16 +241,6 @@ impl<M: CallInput> Call<'_, M> {
         Ok(Job::new(self.client.clone(), task, Some(family), Some(scope)))
     }
 
-    /// Submit, then poll until the task ends (see [`crate::Job::wait`]).
-    pub async fn run(self) -> Result<Task> {
-        let options = self.wait.clone().unwrap_or_else(|| self.client.wait_options().clone());
-        self.submit().await?.wait_with(options).await
-    }
 }
 
-impl<M: CallInput> crate::Submit for Call<'_, M> {
-    type Client = Client;
-    fn submit(self) -> impl std::future::Future<Output = Result<Job>> + Send {
-        Call::submit(self)
-    }
-}
+crate::job::call_common!(Task);
