@@ -329,3 +329,28 @@ async fn every_model_has_a_working_run_help_and_describe() {
         }
     }
 }
+
+#[tokio::test]
+async fn stream_follows_skills_video_sse_and_finishes_by_polling_when_it_breaks() {
+    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", "/api/v1/generation/sse/google/veo-3.1") => common::sse(
+            vec![json!({"id": "gen_e", "status": "IN_QUEUE"}), json!({"id": "gen_e", "status": "IN_PROGRESS"})],
+            common::SseEnd::Abort,
+        ),
+        ("GET", "/api/v1/generation/gen_e") => {
+            json(200, json!({"id": "gen_e", "status": "COMPLETED", "data": {"video": {"url": "https://cdn.example.com/e.mp4"}}}))
+        }
+        _ => json(404, json!({"error": "NOT_FOUND", "message": "no route"})),
+    })
+    .await;
+    let mut args = vec!["run", "skills-video/google/veo-3.1", "--prompt", "x", "--stream", "--base-url", &server.base_url];
+    args.extend(FAST);
+    let out = mediagen(&args).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = stdout_json(&out);
+    assert_eq!((report["status"].as_str(), report["outputs"][0]["url"].as_str()), (Some("succeeded"), Some("https://cdn.example.com/e.mp4")));
+    let posts: Vec<_> = server.requests().into_iter().filter(|r| r.method == "POST").collect();
+    assert_eq!(posts.len(), 1, "one submit, over SSE");
+    assert_eq!(posts[0].header("accept"), Some("text/event-stream"));
+    assert!(!server.requests_to("GET", "/api/v1/generation/gen_e").is_empty(), "finished by polling");
+}
