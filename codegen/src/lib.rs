@@ -32,7 +32,8 @@ pub struct SchemaFile {
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
-    /// Path relative to the generated crate's `src/models/` directory: `skills_video/google/veo_3_1.rs`.
+    /// Path relative to the generated crate's root: `Cargo.toml`, `src/lib.rs`,
+    /// `src/skills_video/google/veo_3_1.rs`.
     pub path: String,
     /// The file's text, formatted.
     pub text: String,

@@ -481,6 +481,7 @@ fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -> TokenStre
     let platform = format_ident!("{}", src.platform.variant());
     let kind = format_ident!("{}", src.kind.variant());
     let platform_mod = format_ident!("{}", src.platform.module());
+    let marker = format_ident!("{}", src.platform.marker());
     let endpoint_path = &src.endpoint;
     let endpoint = match src.platform {
         Platform::SkillsVideo => format!("`POST {endpoint_path}`"),
@@ -499,6 +500,7 @@ fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -> TokenStre
             }
 
             impl crate::Model for Input {
+                type Protocol = crate::#platform_mod::#marker;
                 const INFO: &'static crate::ModelInfo = &INFO;
 
                 fn validate(&self) -> ::std::result::Result<(), crate::Error> {

@@ -38,6 +38,16 @@ impl Platform {
         }
     }
 
+    /// The runtime's marker type of the platform (`SkillsVideo`, `MindVideo`).
+    pub fn marker(self) -> &'static str {
+        match self {
+            Platform::SkillsVideo => "SkillsVideo",
+            Platform::Mindvideo => "MindVideo",
+            Platform::V2 => "V2",
+            Platform::Aimlapi => "Aimlapi",
+        }
+    }
+
     /// Variant name of `mediagen::Platform`.
     pub fn variant(self) -> &'static str {
         match self {

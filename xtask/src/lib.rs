@@ -61,14 +61,14 @@ pub fn codegen(root: &Path, check: bool) -> Result<String> {
     let schemas = read_schemas(&root.join("schemas"))?;
     // Everything is generated in memory first: a bad schema stops here, before any write.
     let files = mediagen_codegen::generate(&schemas, &Settings::default())?;
-    let out_dir = root.join("generated/src/models");
+    let out_dir = root.join("generated");
     let plan = Plan::new(&out_dir, &files)?;
 
     if check {
         if plan.is_empty() {
             return Ok(format!("generated code is fresh ({} models, {} files)", schemas.len(), files.len()));
         }
-        let stale: Vec<String> = plan.stale().map(|f| format!("  stale: generated/src/models/{f}")).collect();
+        let stale: Vec<String> = plan.stale().map(|f| format!("  stale: generated/{f}")).collect();
         bail!("generated code is stale: run `cargo xtask codegen` and commit the result\n{}", stale.join("\n"));
     }
 
@@ -79,7 +79,7 @@ pub fn codegen(root: &Path, check: bool) -> Result<String> {
                 std::fs::create_dir_all(parent)?;
             }
             // Write to a temporary file and rename, so an interrupted run leaves no half file.
-            let tmp = path.with_extension("rs.tmp");
+            let tmp = path.with_file_name(format!("{}.tmp", path.file_name().unwrap_or_default().to_string_lossy()));
             std::fs::write(&tmp, &f.text).with_context(|| format!("writing {}", tmp.display()))?;
             std::fs::rename(&tmp, &path)?;
         }

@@ -1,0 +1,1 @@
+//! Runnable programs that use the mediagen SDK: see `examples/`.

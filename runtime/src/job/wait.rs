@@ -1,0 +1,71 @@
+//! How long and how often a job is followed.
+
+use std::time::Duration;
+
+/// How [`Job::wait`] follows a job: the first poll interval, how it grows, its cap, and the
+/// overall deadline. Push channels are read until the deadline too.
+///
+/// ```
+/// use std::time::Duration;
+/// use mediagen_runtime::WaitOptions;
+/// let opts = WaitOptions::default()
+///     .interval(Duration::from_secs(1))
+///     .max_interval(Duration::from_secs(10))
+///     .deadline(Duration::from_secs(15 * 60));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitOptions {
+    pub(crate) interval: Duration,
+    pub(crate) max_interval: Duration,
+    pub(crate) backoff: f64,
+    pub(crate) deadline: Option<Duration>,
+}
+
+impl Default for WaitOptions {
+    /// Poll after 2 s, growing by 1.5× up to 15 s between polls; give up after 30 minutes.
+    fn default() -> Self {
+        WaitOptions {
+            interval: Duration::from_secs(2),
+            max_interval: Duration::from_secs(15),
+            backoff: 1.5,
+            deadline: Some(Duration::from_secs(30 * 60)),
+        }
+    }
+}
+
+impl WaitOptions {
+    /// The wait before the first poll and between the first polls.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.interval = interval;
+        self.max_interval = self.max_interval.max(interval);
+        self
+    }
+
+    /// The longest wait between two polls.
+    pub fn max_interval(mut self, max: Duration) -> Self {
+        self.max_interval = max.max(self.interval);
+        self
+    }
+
+    /// Growth of the interval after each poll that finds the job unfinished (1.0 = fixed).
+    pub fn backoff(mut self, factor: f64) -> Self {
+        self.backoff = if factor.is_finite() { factor.max(1.0) } else { 1.0 };
+        self
+    }
+
+    /// Give up with [`Error::Deadline`] when the job has not ended this long after waiting began.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Wait as long as it takes.
+    pub fn no_deadline(mut self) -> Self {
+        self.deadline = None;
+        self
+    }
+
+    pub(crate) fn next_interval(&self, current: Duration) -> Duration {
+        current.mul_f64(self.backoff).min(self.max_interval)
+    }
+}
