@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures_util::StreamExt as _;
-use mediagen::{aimlapi, mindvideo, skills_video, v2};
-use mediagen::{Error, Job, JobClient, JobState, ModelInfo, Platform, RawInput, WaitOptions};
+use mediagen::aimlapi::Aimlapi;
+use mediagen::mindvideo::MindVideo;
+use mediagen::skills_video::{self, SkillsVideo};
+use mediagen::v2::V2;
+use mediagen::{Client, Error, Job, JobRef, JobState, ModelInfo, Platform, Protocol, RawInput, WaitOptions};
 use serde_json::{json, Value};
 
 use crate::{exit_code, one_line, Failure};
@@ -48,15 +51,13 @@ impl Options {
     }
 }
 
-/// A platform client from the environment, with `--base-url` and `--timeout` applied.
-macro_rules! client {
-    ($platform:ident, $opts:expr) => {{
-        let mut builder = $platform::Client::builder().wait_options($opts.wait_options());
-        if let Some(url) = &$opts.base_url {
-            builder = builder.base_url(url.clone());
-        }
-        builder.build().map_err(|e| Failure { code: 2, message: one_line(&e), report: None })?
-    }};
+/// A client of platform `P` from the environment, with `--base-url` and `--timeout` applied.
+fn client<P: Protocol>(opts: &Options) -> Result<Client<P>, Failure> {
+    let mut builder = Client::<P>::builder().wait_options(opts.wait_options());
+    if let Some(url) = &opts.base_url {
+        builder = builder.base_url(url.clone());
+    }
+    builder.build().map_err(|e| Failure { code: 2, message: one_line(&e), report: None })
 }
 
 /// Submit a checked body and follow the job as the options say.
@@ -64,7 +65,7 @@ pub async fn run(info: &'static ModelInfo, body: Value, opts: &Options) -> Resul
     let input = RawInput::for_model(info, body);
     match info.platform {
         Platform::SkillsVideo => {
-            let client = client!(skills_video, opts);
+            let client = client::<SkillsVideo>(opts)?;
             let call = client.call_raw(input);
             if opts.stream && opts.wait {
                 return stream_skills_video(info, call, opts).await;
@@ -72,56 +73,44 @@ pub async fn run(info: &'static ModelInfo, body: Value, opts: &Options) -> Resul
             finish(info, call.submit().await, opts).await
         }
         Platform::Mindvideo => {
-            let client = client!(mindvideo, opts);
+            let client = client::<MindVideo>(opts)?;
             let mut call = client.call_raw(input);
             if let Some(key) = &opts.idempotency_key {
                 call = call.idempotency_key(key.clone());
             }
             finish(info, call.submit().await, opts).await
         }
-        Platform::V2 => {
-            let client = client!(v2, opts);
-            finish(info, client.call_raw(input).submit().await, opts).await
-        }
-        Platform::Aimlapi => {
-            let client = client!(aimlapi, opts);
-            finish(info, client.call_raw(input).submit().await, opts).await
-        }
+        Platform::V2 => submit::<V2>(info, input, opts).await,
+        Platform::Aimlapi => submit::<Aimlapi>(info, input, opts).await,
     }
+}
+
+/// Submit on a platform without options of its own, then follow the job.
+async fn submit<P: Protocol>(info: &'static ModelInfo, input: RawInput, opts: &Options) -> Result<(), Failure> {
+    let client = client::<P>(opts)?;
+    finish(info, client.call_raw(input).submit().await, opts).await
 }
 
 /// `mediagen status`: look a job up by id, optionally waiting for it.
 pub async fn status(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
-    let wait = opts.wait_options();
-    macro_rules! report {
-        ($result:expr) => {{
-            let result = $result;
-            let state = match &result {
-                Ok(s) => Some(s.clone()),
-                Err(_) => None,
-            };
-            conclude(info, state.as_ref(), result.map(|_| ()), Vec::new(), opts)
-        }};
-    }
     match info.platform {
-        Platform::SkillsVideo => {
-            let c = client!(skills_video, opts);
-            if opts.wait { report!(c.wait(id, wait).await) } else { report!(c.get(id).await) }
-        }
-        Platform::Mindvideo => {
-            let c = client!(mindvideo, opts);
-            if opts.wait { report!(c.wait(id, wait).await) } else { report!(c.get(id).await) }
-        }
-        Platform::V2 => {
-            let c = client!(v2, opts);
-            let scope = info.scope().unwrap_or("videos");
-            if opts.wait { report!(c.wait(scope, id, wait).await) } else { report!(c.get(scope, id).await) }
-        }
-        Platform::Aimlapi => {
-            let c = client!(aimlapi, opts);
-            if opts.wait { report!(c.wait(id, wait).await) } else { report!(c.get(id).await) }
-        }
+        Platform::SkillsVideo => status_on::<SkillsVideo>(info, id, opts).await,
+        Platform::Mindvideo => status_on::<MindVideo>(info, id, opts).await,
+        Platform::V2 => status_on::<V2>(info, id, opts).await,
+        Platform::Aimlapi => status_on::<Aimlapi>(info, id, opts).await,
     }
+}
+
+async fn status_on<P: Protocol>(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
+    let client = client::<P>(opts)?;
+    let job = JobRef::<P>::for_model(info, id);
+    let result = if opts.wait {
+        client.follow(job, opts.wait_options()).wait().await
+    } else {
+        client.lookup(&job).await
+    };
+    let state = result.as_ref().ok().cloned();
+    conclude(info, state.as_ref(), result.map(|_| ()), Vec::new(), opts)
 }
 
 /// `mediagen cancel`: none of the platforms documents a way to cancel a job.
@@ -150,7 +139,7 @@ fn describe_state<S: JobState>(s: &S) -> String {
     }
 }
 
-async fn finish<C: JobClient>(info: &'static ModelInfo, submitted: mediagen::Result<Job<C>>, opts: &Options) -> Result<(), Failure> {
+async fn finish<P: Protocol>(info: &'static ModelInfo, submitted: mediagen::Result<Job<P>>, opts: &Options) -> Result<(), Failure> {
     let job = submitted?;
     if !opts.wait {
         let state = job.submitted().clone();
@@ -190,7 +179,7 @@ async fn finish<C: JobClient>(info: &'static ModelInfo, submitted: mediagen::Res
 /// skills.video's SSE submit, finished by polling if the stream breaks.
 async fn stream_skills_video(
     info: &'static ModelInfo,
-    call: skills_video::Call<'_, RawInput>,
+    call: mediagen::Call<'_, SkillsVideo, RawInput>,
     opts: &Options,
 ) -> Result<(), Failure> {
     let mut stream = call.stream().await?;

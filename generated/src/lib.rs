@@ -23,10 +23,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! - [`skills_video`]: skills.video (`POST /v1/generation/{provider}/{model}`, SSE, multipart uploads)
-//! - [`mindvideo`]: MindVideo (`POST /api/v1/tasks`, idempotency keys, task events)
-//! - [`v2`]: new-api based relays (`POST /v2/{scope}/generations`)
-//! - [`aimlapi`]: AI/ML API (the POST path of each model's document)
+//! - [`skills_video`], skills.video: `POST /v1/generation/{provider}/{model}`, SSE, multipart uploads
+//! - [`mindvideo`], MindVideo: `POST /api/v1/tasks`, idempotency keys, task events
+//! - [`v2`], new-api based relays: `POST /v2/{scope}/generations`
+//! - [`aimlapi`], AI/ML API: the POST path of each model's document
 //!
 //! Per-model types live under the platform module, named after the schema path:
 //! `mediagen::skills_video::google::veo_3_1::Input`. [`registry`] lists every model at run time.
