@@ -303,7 +303,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
             .collect();
         // Two documents may land on one Rust module (`Flux-Pro` vs `flux_pro`): number the later one.
         let stem = mapped.trim_end_matches(".json").to_string();
-        let module_key = |stem: &str| stem.split('/').map(mediagen_codegen::layout::snake).collect::<Vec<_>>().join("::");
+        let module_key = |stem: &str| stem.split('/').map(mediagen_codegen::snake).collect::<Vec<_>>().join("::");
         let mut n = 1;
         while !used.insert(module_key(&if n == 1 { stem.clone() } else { format!("{stem}-{n}") })) {
             n += 1;
@@ -318,13 +318,13 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
                 rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::Typed { loose: code.loose_fields.clone() } });
                 models.push(code);
             }
-            Err(e) if e.to_string().contains("describes no model") => {
+            Err(e) if e.is_no_model() => {
                 rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::NoModel("no POST operation".into()) });
             }
             Err(e) => rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::Failed(e.to_string()) }),
         }
     }
-    let generated = mediagen_codegen::layout::files(&models, &settings)?;
+    let generated = mediagen_codegen::module_tree(&models, &settings)?;
 
     // A scratch workspace: the hand-written runtime of the generated crate plus these models.
     let scratch = std::env::temp_dir().join(format!("mediagen-corpus-{}", std::process::id()));
@@ -398,8 +398,8 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
     Ok(rows)
 }
 
-fn module_file(model: &mediagen_codegen::source::ModelSource, files: &[GeneratedFile]) -> String {
-    let path = mediagen_codegen::layout::module_path(model).join("/");
+fn module_file(model: &mediagen_codegen::ModelSource, files: &[GeneratedFile]) -> String {
+    let path = mediagen_codegen::module_path(model).join("/");
     let flat = format!("{path}.rs");
     if files.iter().any(|f| f.path == flat) {
         flat
