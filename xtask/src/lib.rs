@@ -13,4 +13,4 @@ mod fs;
 pub use ci::{ci, drop_in_check};
 pub use codegen::{codegen, read_schemas};
 pub use corpus::{corpus, report_corpus, CorpusOutcome, CorpusRow};
-pub use fs::workspace_root;
+pub use fs::{find_workspace_root, workspace_root};
