@@ -23,7 +23,18 @@ pub enum Error {
     },
 }
 
+/// Why an OpenAPI document yields no model. `tests/tests/never_panics.rs` accepts only
+/// `Error::Schema` from `generate_model`, so this case is a `Schema` error recognised by
+/// [`Error::is_no_model`] rather than a variant of its own.
+pub(crate) const NO_MODEL: &str = "the document describes no model: it has no POST operation";
+
 impl Error {
+    /// Whether the schema file describes no model at all (an OpenAPI document with no POST
+    /// operation, only GETs say), rather than a model that could not be generated.
+    pub fn is_no_model(&self) -> bool {
+        matches!(self, Error::Schema { reason, .. } if reason == NO_MODEL)
+    }
+
     pub(crate) fn schema(file: &str, pointer: impl Into<String>, reason: impl Into<String>) -> Self {
         Error::Schema {
             file: file.to_string(),

@@ -3,22 +3,29 @@
 //! This crate is pure: it reads no files, no environment and no clock. `cargo xtask codegen`
 //! reads `schemas/`, calls [`generate`], and writes what it returns under `generated/`.
 //!
-//! For each schema the pipeline is:
-//! 1. [`source`]: find the model's input schema (a JSON Schema file, or the request body of an
+//! For each schema the pipeline is (all private modules):
+//! 1. `source`: find the model's input schema (a JSON Schema file, or the request body of an
 //!    OpenAPI document's POST operation) and the model's id, platform, kind and summary;
-//! 2. [`normalize`]: rewrite real-world quirks into what typify types well, hoist inline types to
-//!    named definitions, turn constraints into validation rules and schema text into docs;
-//! 3. [`rust`]: one typify `TypeSpace` per model, then a syn pass that renames enum variants,
-//!    adds builders, validation and the `Model` impl;
-//! 4. [`layout`]: the module tree, the registry and the per-platform endpoint methods.
+//! 2. `normalize`: rewrite real-world quirks into what typify types well, hoist inline types to
+//!    named definitions (`normalize/convert.rs`, `normalize/typed.rs`: one function per
+//!    construct), turn constraints into validation rules (`normalize/rules.rs`) and schema text
+//!    into docs;
+//! 3. `rust`: one typify `TypeSpace` per model (`rust/types.rs`), then a syn pass that renames
+//!    enum variants, adds builders, validation and the `Model` impl;
+//! 4. `layout`: the module tree, the registry and the per-platform endpoint methods.
+//!
+//! [`generate`] runs all four for every schema. [`generate_model`] runs the first three for one
+//! schema, and [`module_tree`] the last for models generated that way (the corpus check).
 
 mod error;
-pub mod layout;
-pub mod normalize;
-pub mod rust;
-pub mod source;
+mod layout;
+mod normalize;
+mod rust;
+mod source;
 
 pub use error::Error;
+pub use layout::{module_path, snake};
+pub use source::{Kind, ModelSource, Platform};
 
 /// One schema file, as read by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +76,7 @@ impl Settings {
 #[derive(Debug, Clone)]
 pub struct ModelCode {
     /// What the schema says about the model.
-    pub model: source::ModelSource,
+    pub model: ModelSource,
     /// The model module's items, formatted (no header).
     pub code: String,
     /// Fields typed `serde_json::Value` because the schema gave nothing better.
@@ -99,5 +106,11 @@ pub fn generate(files: &[SchemaFile], settings: &Settings) -> Result<Vec<Generat
         .into_iter()
         .map(|f| generate_model(f, settings))
         .collect::<Result<Vec<_>, _>>()?;
-    layout::files(&models, settings)
+    module_tree(&models, settings)
+}
+
+/// The files [`generate`] returns, for models generated one by one with [`generate_model`]:
+/// each model's module, the module tree around them and the registry.
+pub fn module_tree(models: &[ModelCode], settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
+    layout::files(models, settings)
 }

@@ -287,12 +287,7 @@ fn find_request_body(doc: &Value) -> Result<(String, Value, String), (String, St
     let post = keys
         .into_iter()
         .find(|k| paths[k.as_str()].get("post").is_some())
-        .ok_or_else(|| {
-            (
-                "/paths".to_string(),
-                "the document describes no model: it has no POST operation".to_string(),
-            )
-        })?;
+        .ok_or_else(|| ("/paths".to_string(), crate::error::NO_MODEL.to_string()))?;
     let esc = post.replace('~', "~0").replace('/', "~1");
     let op_pointer = format!("/paths/{esc}/post");
     let op = doc.pointer(&op_pointer).cloned().unwrap_or(Value::Null);

@@ -9,7 +9,13 @@ fn main() -> ExitCode {
     // default hook's message would only be noise.
     std::panic::set_hook(Box::new(|_| {}));
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = xtask::workspace_root();
+    let root = match std::env::current_dir().map_err(anyhow::Error::from).and_then(|dir| xtask::find_workspace_root(&dir)) {
+        Ok(root) => root,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::FAILURE;
+        }
+    };
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => xtask::codegen(&root, false),
         ["codegen", "--check"] => xtask::codegen(&root, true),

@@ -1,0 +1,98 @@
+//! A field's rustdoc: the schema's description, then its allowed values, default and range.
+
+use serde_json::Value;
+
+/// The rustdoc text for a property; `followed` is `prop` with its `$ref`s followed, read where
+/// `prop` itself does not say.
+pub(super) fn field_docs(prop: &Value, followed: &Value) -> Option<String> {
+    let pick = |k: &str| prop.get(k).or_else(|| followed.get(k));
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(d) = pick("description")
+        .and_then(Value::as_str)
+        .filter(|d| !d.trim().is_empty())
+    {
+        parts.push(d.trim().to_string());
+    } else if let Some(t) = pick("title").and_then(Value::as_str) {
+        parts.push(t.trim().to_string());
+    }
+    let mut facts: Vec<String> = Vec::new();
+    if let Some(values) = pick("enum").and_then(Value::as_array) {
+        let shown: Vec<String> = values
+            .iter()
+            .map(|v| {
+                format!(
+                    "`{}`",
+                    v.as_str()
+                        .map(String::from)
+                        .unwrap_or_else(|| v.to_string())
+                )
+            })
+            .collect();
+        facts.push(format!("Allowed values: {}.", shown.join(", ")));
+    }
+    if let Some(c) = pick("const") {
+        facts.push(format!("Always `{c}`."));
+    }
+    if let Some(d) = pick("default") {
+        facts.push(format!(
+            "Default (applied by the platform when unset): `{d}`."
+        ));
+    }
+    // OpenAPI 3.0 spells an exclusive bound as a boolean beside `minimum`/`maximum`.
+    let lo = pick("exclusiveMinimum")
+        .filter(|v| v.is_number())
+        .map(|v| format!("{} <", fmt_num(v)))
+        .or_else(|| {
+            pick("minimum").map(|v| {
+                let excl = pick("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
+                format!("{} {}", fmt_num(v), if excl { "<" } else { "≤" })
+            })
+        });
+    let hi = pick("exclusiveMaximum")
+        .filter(|v| v.is_number())
+        .map(|v| format!("< {}", fmt_num(v)))
+        .or_else(|| {
+            pick("maximum").map(|v| {
+                let excl = pick("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
+                format!("{} {}", if excl { "<" } else { "≤" }, fmt_num(v))
+            })
+        });
+    if lo.is_some() || hi.is_some() {
+        facts.push(
+            format!(
+                "Range: {} x {}.",
+                lo.unwrap_or_default(),
+                hi.unwrap_or_default()
+            )
+            .replace("  ", " "),
+        );
+    }
+    for (k, label) in [
+        ("minLength", "Minimum length"),
+        ("maxLength", "Maximum length"),
+        ("minItems", "Minimum items"),
+        ("maxItems", "Maximum items"),
+    ] {
+        if let Some(v) = pick(k) {
+            facts.push(format!("{label}: {}.", fmt_num(v)));
+        }
+    }
+    if let Some(p) = pick("pattern").and_then(Value::as_str) {
+        facts.push(format!("Pattern: `{p}`."));
+    }
+    if let Some(f) = pick("format").and_then(Value::as_str) {
+        facts.push(format!("Format: `{f}`."));
+    }
+    if !facts.is_empty() {
+        parts.push(facts.join("\n"));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+/// `8.0` reads as `8`.
+fn fmt_num(v: &Value) -> String {
+    match v.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+        _ => v.to_string(),
+    }
+}

@@ -1,0 +1,66 @@
+//! typify for the types, then a syn pass for what typify does not do: readable enum variants,
+//! builders, validation and the `Model` impl.
+//!
+//! [`types`] drives typify, [`variants`] renames enum variants, [`builders`] adds a builder per
+//! struct, [`model`] the registry entry, rules and `Model` impl; [`attrs`] reads and writes
+//! attributes for all of them.
+
+mod attrs;
+mod builders;
+mod model;
+mod types;
+mod variants;
+
+use quote::quote;
+use syn::visit_mut::VisitMut;
+
+use crate::normalize::{Normalized, ROOT};
+use crate::source::ModelSource;
+use crate::Error;
+
+/// The formatted code of one model module, and its loosely typed fields.
+pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<String>), Error> {
+    let mut file = types::type_space(src, norm)?;
+
+    variants::rename_enum_variants(&mut file);
+    // typify emits the same `error::ConversionError` in every output; use the runtime's one.
+    for item in &mut file.items {
+        if matches!(item, syn::Item::Mod(m) if m.ident == "error") {
+            *item = syn::parse_quote!(
+                pub use crate::model::error;
+            );
+        }
+    }
+    // The root type's doc names the model (typify would only repeat the type name).
+    let mut has_root = false;
+    for item in &mut file.items {
+        let (attrs, start) = match item {
+            syn::Item::Struct(s) if s.ident == ROOT => {
+                (&mut s.attrs, "Start with [`Input::builder`].")
+            }
+            syn::Item::Enum(e) if e.ident == ROOT => (
+                &mut e.attrs,
+                "Build one of its forms, then convert it with `Input::from`.",
+            ),
+            _ => continue,
+        };
+        has_root = true;
+        let root_doc = format!(" The input of {} (`{}`). {start}", src.title, src.id);
+        attrs.retain(|a| !a.path().is_ident("doc"));
+        attrs.insert(0, syn::parse_quote!(#[doc = #root_doc]));
+    }
+    let mut extra = builders::builders(&file);
+    extra.push(model::model_impl(src, norm, has_root));
+
+    let extra_file: syn::File = syn::parse2(quote! { #(#extra)* }).map_err(|e| {
+        Error::schema(
+            &src.file,
+            &src.input_pointer,
+            format!("internal error: generated code does not parse: {e}"),
+        )
+    })?;
+    file.items.extend(extra_file.items);
+    file.attrs.clear();
+    attrs::SplitDocs.visit_file_mut(&mut file);
+    Ok((prettyplease::unparse(&file), norm.loose.clone()))
+}

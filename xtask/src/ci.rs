@@ -1,0 +1,124 @@
+//! `cargo xtask ci`: every check CI runs, and the drop-in check among them.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+
+use crate::codegen::codegen;
+use crate::corpus::{corpus, report_corpus};
+use crate::fs::{copy_dir, files_under};
+
+/// Everything CI checks, in one command: formatting, freshness, lints, each platform feature
+/// alone, the drop-in build, the corpora, every test.
+pub fn ci(root: &Path) -> Result<()> {
+    run(root, "cargo", &["fmt", "--all", "--check"], &[])?;
+    println!("{}", codegen(root, true)?);
+    run(
+        root,
+        "cargo",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &[],
+    )?;
+    // Per-platform features are additive: each one alone compiles.
+    for feature in ["skills-video", "mindvideo", "v2", "aimlapi"] {
+        run(
+            root,
+            "cargo",
+            &["check", "-q", "-p", "mediagen", "--no-default-features", "--features", feature],
+            &[],
+        )?;
+    }
+    drop_in_check(root)?;
+    // The small schemas of tests/fixtures/cases (one real-world construct each), compiled together.
+    println!(
+        "{}",
+        report_corpus(&corpus(
+            root,
+            &root.join("tests/fixtures/cases"),
+            "mindvideo"
+        )?)?
+    );
+    // The real-world corpus, where the shared folder is checked out beside the workspace.
+    let shared = root.join("../shared/corpus");
+    if shared.is_dir() {
+        println!("{}", report_corpus(&corpus(root, &shared, "aimlapi")?)?);
+    } else {
+        println!("corpus check skipped: {} is not there", shared.display());
+    }
+    run(root, "cargo", &["test", "--workspace"], &[])?;
+    Ok(())
+}
+
+/// The promise "a new model is a schema drop-in followed by a regen", checked for real: copy the
+/// workspace, drop in the schemas of `xtask/drop-in/` (one per platform, both file forms, an AI/ML
+/// API speech document as published) at the same paths under `schemas/`, regenerate, and compile
+/// the generated crate.
+pub fn drop_in_check(root: &Path) -> Result<()> {
+    let drop_ins = files_under(&root.join("xtask/drop-in"), Some("json"))?;
+    let scratch = std::env::temp_dir().join(format!("mediagen-drop-in-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    for dir in [
+        "codegen",
+        "runtime",
+        "generated",
+        "examples",
+        "schemas",
+        "xtask",
+        "tests",
+        "cli",
+        ".cargo",
+    ] {
+        copy_dir(&root.join(dir), &scratch.join(dir))?;
+    }
+    for file in ["Cargo.toml", "Cargo.lock"] {
+        std::fs::copy(root.join(file), scratch.join(file))?;
+    }
+    for (rel, path) in &drop_ins {
+        let target = scratch.join("schemas").join(rel);
+        std::fs::create_dir_all(target.parent().unwrap_or(&scratch))?;
+        std::fs::copy(path, &target).with_context(|| format!("copying {}", path.display()))?;
+    }
+    let summary = codegen(&scratch, false)?;
+    println!("drop-in: {summary}");
+    let expected = format!("{} new model modules", drop_ins.len());
+    if !summary.contains(&expected) {
+        bail!("drop-in: expected {expected}, got: {summary}");
+    }
+    let target = root.join("target");
+    run(
+        &scratch,
+        "cargo",
+        &["clippy", "-q", "-p", "mediagen", "--", "-D", "warnings"],
+        &[("CARGO_TARGET_DIR", &target)],
+    )?;
+    std::fs::remove_dir_all(&scratch)?;
+    println!(
+        "drop-in check: {} new schemas (xtask/drop-in/: one per platform, both forms, an AI/ML API speech document) regenerated and the crate builds under clippy -D warnings",
+        drop_ins.len()
+    );
+    Ok(())
+}
+
+/// Run a command in `dir`, failing with its name when it fails.
+fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &Path)]) -> Result<()> {
+    println!("$ {program} {}", args.join(" "));
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args).current_dir(dir);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let status = cmd
+        .status()
+        .with_context(|| format!("starting {program}"))?;
+    if !status.success() {
+        bail!("`{program} {}` failed ({status})", args.join(" "));
+    }
+    Ok(())
+}

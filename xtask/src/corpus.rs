@@ -1,0 +1,246 @@
+//! `cargo xtask corpus <DIR>`: generate a folder of real-world schemas into a scratch crate,
+//! compile them together, and report one row per schema.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use mediagen_codegen::{GeneratedFile, ModelSource, SchemaFile, Settings};
+
+use crate::codegen::read_schemas;
+use crate::fs::copy_dir;
+
+/// How one corpus document fared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorpusOutcome {
+    /// Typed and compiled; the fields left as `serde_json::Value`.
+    Typed { loose: Vec<String> },
+    /// The document has no POST operation: it describes no model.
+    NoModel(String),
+    /// Generation or compilation failed.
+    Failed(String),
+}
+
+/// One row of `cargo xtask corpus`.
+#[derive(Debug, Clone)]
+pub struct CorpusRow {
+    /// The document, relative to the corpus directory.
+    pub file: String,
+    /// The model id it was generated as.
+    pub id: String,
+    /// What happened.
+    pub outcome: CorpusOutcome,
+}
+
+/// `cargo xtask corpus <DIR> [--platform P]`: generate every schema under `dir` as a model of
+/// `platform` into a scratch copy of the generated crate (never into `generated/`), compile them
+/// all together, and report one row per schema.
+pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>> {
+    let files = read_schemas(dir)?;
+    let settings = Settings::default().with_schemas_dir(dir.display().to_string());
+    let mut rows = Vec::new();
+    let mut models = Vec::new();
+    let mut used = BTreeSet::new();
+    for f in &files {
+        let rel = f
+            .path
+            .strip_prefix(&format!("{platform}/"))
+            .unwrap_or(&f.path);
+        // Folder names such as `Black-Forest-Labs` and `black-forest-labs` both exist: keep
+        // the ids apart after lower-casing.
+        let mut mapped: String = rel
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/') {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        // Two documents may land on one Rust module (`Flux-Pro` vs `flux_pro`): number the later one.
+        let stem = mapped.trim_end_matches(".json").to_string();
+        let module_key = |stem: &str| {
+            stem.split('/')
+                .map(mediagen_codegen::snake)
+                .collect::<Vec<_>>()
+                .join("::")
+        };
+        let mut n = 1;
+        while !used.insert(module_key(&if n == 1 {
+            stem.clone()
+        } else {
+            format!("{stem}-{n}")
+        })) {
+            n += 1;
+        }
+        if n > 1 {
+            mapped = format!("{stem}-{n}.json");
+        }
+        let schema = SchemaFile {
+            path: format!("{platform}/{mapped}"),
+            text: f.text.clone(),
+        };
+        let id = format!("{platform}/{}", mapped.trim_end_matches(".json"));
+        match mediagen_codegen::generate_model(&schema, &settings) {
+            Ok(code) => {
+                rows.push(CorpusRow {
+                    file: f.path.clone(),
+                    id,
+                    outcome: CorpusOutcome::Typed {
+                        loose: code.loose_fields.clone(),
+                    },
+                });
+                models.push(code);
+            }
+            Err(e) if e.is_no_model() => {
+                rows.push(CorpusRow {
+                    file: f.path.clone(),
+                    id,
+                    outcome: CorpusOutcome::NoModel("no POST operation".into()),
+                });
+            }
+            Err(e) => rows.push(CorpusRow {
+                file: f.path.clone(),
+                id,
+                outcome: CorpusOutcome::Failed(e.to_string()),
+            }),
+        }
+    }
+    let generated = mediagen_codegen::module_tree(&models, &settings)?;
+
+    // A scratch workspace: the hand-written runtime beside the crate generated from these models.
+    let scratch = std::env::temp_dir().join(format!("mediagen-corpus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    copy_dir(&root.join("runtime"), &scratch.join("runtime"))?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let manifest: String = manifest
+        .lines()
+        .map(|l| {
+            if l.starts_with("members") {
+                "members = [\"runtime\", \"generated\"]"
+            } else if l.starts_with("default-members") {
+                "default-members = [\"generated\"]"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(scratch.join("Cargo.toml"), manifest)?;
+    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
+    for f in &generated {
+        let path = scratch.join("generated").join(&f.path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&scratch))?;
+        std::fs::write(path, &f.text)?;
+    }
+    let output = std::process::Command::new("cargo")
+        .args([
+            "check",
+            "--quiet",
+            "--lib",
+            "-p",
+            "mediagen",
+            "--message-format=json",
+        ])
+        .current_dir(&scratch)
+        .env("CARGO_TARGET_DIR", root.join("target/corpus"))
+        .output()
+        .context("starting cargo check")?;
+    // Attribute every compiler error to the model module it points into.
+    let by_module: BTreeMap<String, usize> = models
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            (
+                format!("generated/{}", module_file(&m.model, &generated)),
+                i,
+            )
+        })
+        .collect();
+    let mut errors: BTreeMap<usize, String> = BTreeMap::new();
+    let mut unattributed = Vec::new();
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if msg["reason"] != "compiler-message" || msg["message"]["level"] != "error" {
+            continue;
+        }
+        let text = msg["message"]["message"]
+            .as_str()
+            .unwrap_or("error")
+            .to_string();
+        let file = msg["message"]["spans"][0]["file_name"]
+            .as_str()
+            .unwrap_or("");
+        match by_module.iter().find(|(k, _)| file.ends_with(k.as_str())) {
+            Some((_, i)) => {
+                errors.entry(*i).or_insert(text);
+            }
+            None => unattributed.push(format!("{file}: {text}")),
+        }
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+    if !output.status.success() && errors.is_empty() {
+        bail!(
+            "the corpus crate did not compile: {}\n{}",
+            unattributed.join("\n"),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let typed_ids: Vec<String> = models.iter().map(|m| m.model.id.clone()).collect();
+    for (i, message) in errors {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == typed_ids[i]) {
+            row.outcome = CorpusOutcome::Failed(format!("does not compile: {message}"));
+        }
+    }
+    Ok(rows)
+}
+
+/// The generated file of a model's module: `<path>.rs`, or `<path>/mod.rs` when it has children.
+fn module_file(model: &ModelSource, files: &[GeneratedFile]) -> String {
+    let path = format!("src/{}", mediagen_codegen::module_path(model).join("/"));
+    let flat = format!("{path}.rs");
+    if files.iter().any(|f| f.path == flat) {
+        flat
+    } else {
+        format!("{path}/mod.rs")
+    }
+}
+
+/// Print the corpus table and totals; an error when any row failed.
+pub fn report_corpus(rows: &[CorpusRow]) -> Result<String> {
+    let (mut typed, mut loose_models, mut loose_fields, mut none, mut failed) = (0, 0, 0, 0, 0);
+    for row in rows {
+        let (status, detail) = match &row.outcome {
+            CorpusOutcome::Typed { loose } if loose.is_empty() => {
+                typed += 1;
+                ("typed", String::new())
+            }
+            CorpusOutcome::Typed { loose } => {
+                loose_models += 1;
+                loose_fields += loose.len();
+                ("loose", format!("loose: {}", loose.join(", ")))
+            }
+            CorpusOutcome::NoModel(why) => {
+                none += 1;
+                ("no-model", why.clone())
+            }
+            CorpusOutcome::Failed(why) => {
+                failed += 1;
+                ("FAILED", why.clone())
+            }
+        };
+        println!("{status:<9} {:<70} {detail}", row.file);
+    }
+    let summary = format!(
+        "{} schemas: {typed} typed, {loose_models} typed with loose fields ({loose_fields} loose fields), {none} describe no model, {failed} failed",
+        rows.len()
+    );
+    if failed > 0 {
+        bail!("{summary}");
+    }
+    Ok(summary)
+}
