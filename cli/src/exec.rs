@@ -104,11 +104,8 @@ pub async fn status(info: &'static ModelInfo, id: &str, opts: &Options) -> Resul
 async fn status_on<P: Protocol>(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
     let client = client::<P>(opts)?;
     let job = JobRef::<P>::for_model(info, id);
-    let result = if opts.wait {
-        client.follow(job, opts.wait_options()).wait().await
-    } else {
-        client.lookup(&job).await
-    };
+    let result =
+        if opts.wait { client.follow(job, opts.wait_options()).wait().await } else { client.lookup(&job).await };
     let state = result.as_ref().ok().cloned();
     conclude(info, state.as_ref(), result.map(|_| ()), Vec::new(), opts)
 }
@@ -139,7 +136,11 @@ fn describe_state<S: JobState>(s: &S) -> String {
     }
 }
 
-async fn finish<P: Protocol>(info: &'static ModelInfo, submitted: mediagen::Result<Job<P>>, opts: &Options) -> Result<(), Failure> {
+async fn finish<P: Protocol>(
+    info: &'static ModelInfo,
+    submitted: mediagen::Result<Job<P>>,
+    opts: &Options,
+) -> Result<(), Failure> {
     let job = submitted?;
     if !opts.wait {
         let state = job.submitted().clone();
@@ -163,7 +164,11 @@ async fn finish<P: Protocol>(info: &'static ModelInfo, submitted: mediagen::Resu
     }
     let mut files = Vec::new();
     if let (Ok(done), Some(dir)) = (&result, &opts.download) {
-        tokio::fs::create_dir_all(dir).await.map_err(|e| Failure { code: 2, message: format!("creating {}: {e}", dir.display()), report: None })?;
+        tokio::fs::create_dir_all(dir).await.map_err(|e| Failure {
+            code: 2,
+            message: format!("creating {}: {e}", dir.display()),
+            report: None,
+        })?;
         for output in done.outputs() {
             let path = job.download(&output, dir).await?;
             if !opts.json {
@@ -244,7 +249,9 @@ fn conclude<S: JobState>(
 /// The `--json` object.
 pub fn report<S: JobState>(info: &ModelInfo, state: Option<&S>, error: Option<&Error>, files: &[String]) -> Value {
     let error_json = error.map(|e| match e {
-        Error::JobFailed { code, message, .. } | Error::Api { code, message, .. } => json!({"code": code, "message": message}),
+        Error::JobFailed { code, message, .. } | Error::Api { code, message, .. } => {
+            json!({"code": code, "message": message})
+        }
         Error::JobCanceled { .. } => json!({"code": "CANCELED", "message": e.to_string()}),
         Error::Deadline { .. } => json!({"code": "DEADLINE", "message": e.to_string()}),
         other => json!({"code": null, "message": other.to_string()}),

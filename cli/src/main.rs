@@ -143,7 +143,8 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         Some(("cancel", m)) => {
             let info = model(m.get_one::<String>("model").expect("required"))?;
-            exec::cancel(info, m.get_one::<String>("job").expect("required"), m.get_one::<String>("base-url").cloned()).await
+            exec::cancel(info, m.get_one::<String>("job").expect("required"), m.get_one::<String>("base-url").cloned())
+                .await
         }
         _ => Err(Failure::usage("unknown command; see `mediagen --help`")),
     }
@@ -154,9 +155,15 @@ fn clap_failure(e: clap::Error) -> Failure {
     match e.kind() {
         K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
             print!("{e}");
-            Failure { code: if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 }, message: String::new(), report: None }
+            Failure {
+                code: if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 },
+                message: String::new(),
+                report: None,
+            }
         }
-        _ => Failure::usage(e.to_string().lines().next().unwrap_or("bad usage").trim_start_matches("error: ").to_string()),
+        _ => Failure::usage(
+            e.to_string().lines().next().unwrap_or("bad usage").trim_start_matches("error: ").to_string(),
+        ),
     }
 }
 
@@ -180,7 +187,9 @@ fn models(m: &ArgMatches) -> Result<(), Failure> {
     if m.get_flag("json") {
         let items: Vec<Value> = list
             .iter()
-            .map(|i| json!({"id": i.id, "platform": i.platform.as_str(), "kind": i.kind.as_str(), "summary": i.summary}))
+            .map(
+                |i| json!({"id": i.id, "platform": i.platform.as_str(), "kind": i.kind.as_str(), "summary": i.summary}),
+            )
             .collect();
         println!("{}", Value::Array(items));
     } else {
@@ -218,11 +227,27 @@ fn run_command(info: &ModelInfo, params: &[params::Param]) -> Command {
         .no_binary_name(true)
         .about(format!("{}: {}", info.title, info.summary))
         .arg(Arg::new("input").long("input").value_name("FILE|-").help("The whole input as JSON (flags override it)"))
-        .arg(Arg::new("file").long("file").value_name("PARAM=PATH").action(ArgAction::Append).help("Send a local file for a media parameter"))
+        .arg(
+            Arg::new("file")
+                .long("file")
+                .value_name("PARAM=PATH")
+                .action(ArgAction::Append)
+                .help("Send a local file for a media parameter"),
+        )
         .arg(Arg::new("no-wait").long("no-wait").action(ArgAction::SetTrue).help("Print the submitted job and return"))
         .arg(Arg::new("timeout").long("timeout").default_value("30m").help("Deadline for the job (e.g. 90s, 10m, 1h)"))
-        .arg(Arg::new("poll-interval").long("poll-interval").default_value("2s").help("First interval between polls (grows with backoff)"))
-        .arg(Arg::new("stream").long("stream").action(ArgAction::SetTrue).help("Follow the platform's push channel where there is one"))
+        .arg(
+            Arg::new("poll-interval")
+                .long("poll-interval")
+                .default_value("2s")
+                .help("First interval between polls (grows with backoff)"),
+        )
+        .arg(
+            Arg::new("stream")
+                .long("stream")
+                .action(ArgAction::SetTrue)
+                .help("Follow the platform's push channel where there is one"),
+        )
         .arg(Arg::new("idempotency-key").long("idempotency-key").help("Idempotency key (MindVideo)"))
         .arg(Arg::new("download").long("download").value_name("DIR").help("Save the outputs in DIR"))
         .arg(Arg::new("base-url").long("base-url").help("Override the platform's base URL"))
@@ -230,7 +255,10 @@ fn run_command(info: &ModelInfo, params: &[params::Param]) -> Command {
         .next_help_heading("Model parameters");
     for p in params {
         // Ids are prefixed so a parameter named like one of run's own flags (`json`) cannot clash.
-        let mut arg = Arg::new(format!("param:{}", p.name)).long(p.flag.clone()).help(p.help()).value_name(p.flag.to_ascii_uppercase());
+        let mut arg = Arg::new(format!("param:{}", p.name))
+            .long(p.flag.clone())
+            .help(p.help())
+            .value_name(p.flag.to_ascii_uppercase());
         arg = if p.array { arg.action(ArgAction::Append) } else { arg.action(ArgAction::Set) };
         cmd = cmd.arg(arg);
     }
@@ -265,7 +293,8 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         input.insert(p.name.clone(), value);
     }
     for spec in m.get_many::<String>("file").into_iter().flatten() {
-        let (name, path) = spec.split_once('=').ok_or_else(|| Failure::usage(format!("--file {spec:?}: expected PARAM=PATH")))?;
+        let (name, path) =
+            spec.split_once('=').ok_or_else(|| Failure::usage(format!("--file {spec:?}: expected PARAM=PATH")))?;
         let p = params
             .iter()
             .find(|p| p.name == name || p.flag == name)
@@ -284,7 +313,8 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         }
     }
     // The typed input checks every constraint before anything is sent.
-    let body = (info.parse)(Value::Object(input)).map_err(|e| Failure::usage(format!("invalid input: {}", one_line(&e))))?;
+    let body =
+        (info.parse)(Value::Object(input)).map_err(|e| Failure::usage(format!("invalid input: {}", one_line(&e))))?;
     let opts = exec::Options {
         wait: !m.get_flag("no-wait"),
         timeout: parse_duration(m.get_one::<String>("timeout").expect("default"))?,

@@ -53,9 +53,8 @@ pub struct Param {
 }
 
 /// Flags the `run` command itself uses: a parameter with such a name gets `--param-<name>`.
-pub const RESERVED: &[&str] = &[
-    "input", "file", "no-wait", "timeout", "stream", "idempotency-key", "download", "base-url", "json", "help",
-];
+pub const RESERVED: &[&str] =
+    &["input", "file", "no-wait", "timeout", "stream", "idempotency-key", "download", "base-url", "json", "help"];
 
 fn resolve<'a>(root: &'a Value, mut v: &'a Value) -> &'a Value {
     for _ in 0..16 {
@@ -75,7 +74,10 @@ fn members<'a>(root: &'a Value, v: &'a Value) -> Vec<&'a Value> {
             return ms
                 .iter()
                 .map(|m| resolve(root, m))
-                .filter(|m| m.get("type").and_then(Value::as_str) != Some("null") && !m.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("nullable")))
+                .filter(|m| {
+                    m.get("type").and_then(Value::as_str) != Some("null")
+                        && !m.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("nullable"))
+                })
                 .collect();
         }
     }
@@ -165,21 +167,23 @@ pub fn params(schema: &Value) -> Vec<Param> {
                 .or_else(|| source.get("const").map(|c| vec![show(c)]))
                 .unwrap_or_default();
             let pick = |k: &str| prop.get(k).or_else(|| p.get(k)).or_else(|| first.get(k));
-            let lo = pick("minimum").map(show).or_else(|| pick("exclusiveMinimum").filter(|v| v.is_number()).map(|v| format!("{} (exclusive)", show(v))));
-            let hi = pick("maximum").map(show).or_else(|| pick("exclusiveMaximum").filter(|v| v.is_number()).map(|v| format!("{} (exclusive)", show(v))));
+            let lo = pick("minimum").map(show).or_else(|| {
+                pick("exclusiveMinimum").filter(|v| v.is_number()).map(|v| format!("{} (exclusive)", show(v)))
+            });
+            let hi = pick("maximum").map(show).or_else(|| {
+                pick("exclusiveMaximum").filter(|v| v.is_number()).map(|v| format!("{} (exclusive)", show(v)))
+            });
             let range = match (lo, hi) {
                 (Some(l), Some(h)) => Some(format!("{l}..{h}")),
                 (Some(l), None) => Some(format!("≥ {l}")),
                 (None, Some(h)) => Some(format!("≤ {h}")),
                 _ => None,
             };
-            let flag: String = name
-                .to_ascii_lowercase()
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect();
+            let flag: String =
+                name.to_ascii_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
             let flag = flag.trim_matches('-').to_string();
-            let mut flag = if RESERVED.contains(&flag.as_str()) || flag.is_empty() { format!("param-{flag}") } else { flag };
+            let mut flag =
+                if RESERVED.contains(&flag.as_str()) || flag.is_empty() { format!("param-{flag}") } else { flag };
             // `aspect_ratio` and `aspect-ratio` in one schema: the second gets a number.
             let base = flag.clone();
             let mut n = 2;
@@ -235,10 +239,16 @@ impl Param {
         let mut m = Map::new();
         m.insert("name".into(), self.name.clone().into());
         m.insert("flag".into(), format!("--{}", self.flag).into());
-        m.insert("type".into(), if self.array { format!("{}[]", self.ty.name()) } else { self.ty.name().to_string() }.into());
+        m.insert(
+            "type".into(),
+            if self.array { format!("{}[]", self.ty.name()) } else { self.ty.name().to_string() }.into(),
+        );
         m.insert("required".into(), self.required.into());
         m.insert("allowed".into(), self.allowed.clone().into());
-        m.insert("default".into(), self.default.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null));
+        m.insert(
+            "default".into(),
+            self.default.as_deref().and_then(|d| serde_json::from_str(d).ok()).unwrap_or(Value::Null),
+        );
         m.insert("range".into(), self.range.clone().map(Value::from).unwrap_or(Value::Null));
         m.insert("description".into(), self.description.clone().into());
         Value::Object(m)
@@ -283,7 +293,14 @@ mod tests {
         }});
         let ps = params(&schema);
         let flags: Vec<&str> = ps.iter().map(|p| p.flag.as_str()).collect();
-        assert_eq!(flags, ["json", "aspect-ratio", "aspect-ratio-2", "image-urls", "seed", "size"].map(|f| if f == "json" { "param-json" } else { f }));
+        assert_eq!(
+            flags,
+            ["json", "aspect-ratio", "aspect-ratio-2", "image-urls", "seed", "size"].map(|f| if f == "json" {
+                "param-json"
+            } else {
+                f
+            })
+        );
         let seed = ps.iter().find(|p| p.name == "seed").unwrap();
         assert_eq!((seed.ty, seed.range.as_deref()), (ParamType::Integer, Some("0..9")));
         let urls = ps.iter().find(|p| p.name == "image_urls").unwrap();

@@ -36,10 +36,6 @@ impl Error {
     }
 
     pub(crate) fn schema(file: &str, pointer: impl Into<String>, reason: impl Into<String>) -> Self {
-        Error::Schema {
-            file: file.to_string(),
-            pointer: pointer.into(),
-            reason: reason.into(),
-        }
+        Error::Schema { file: file.to_string(), pointer: pointer.into(), reason: reason.into() }
     }
 }

@@ -59,9 +59,7 @@ struct Node<'a> {
 
 /// The module path of a model: `["skills_video", "google", "veo_3_1"]`.
 pub fn module_path(model: &crate::source::ModelSource) -> Vec<String> {
-    std::iter::once(model.platform.module().to_string())
-        .chain(model.path.split('/').map(snake))
-        .collect()
+    std::iter::once(model.platform.module().to_string()).chain(model.path.split('/').map(snake)).collect()
 }
 
 /// Every file of the generated crate, paths relative to its root (`Cargo.toml`, `src/lib.rs`,
@@ -114,10 +112,7 @@ pub fn files(models: &[ModelCode], settings: &Settings) -> Result<Vec<GeneratedF
             platform_template(platform),
             format_tokens(tokens, platform.module())?
         );
-        out.push(GeneratedFile {
-            path: format!("src/{}/mod.rs", platform.module()),
-            text,
-        });
+        out.push(GeneratedFile { path: format!("src/{}/mod.rs", platform.module()), text });
         for (name, child) in &node.children {
             emit_models(child, [path.clone(), vec![name.clone()]].concat(), settings, &header, &mut out)?;
         }
@@ -135,9 +130,7 @@ fn feature(platform: Platform) -> &'static str {
 fn cargo_toml() -> String {
     let names: Vec<String> = Platform::ALL.iter().map(|p| format!("{:?}", feature(*p))).collect();
     let features: Vec<String> = Platform::ALL.iter().map(|p| format!("{} = []", feature(*p))).collect();
-    CARGO_TOML
-        .replace("{default}", &format!("[{}]", names.join(", ")))
-        .replace("{features}", &features.join("\n"))
+    CARGO_TOML.replace("{default}", &format!("[{}]", names.join(", "))).replace("{features}", &features.join("\n"))
 }
 
 /// The platform modules of the crate root, one Cargo feature each.

@@ -57,10 +57,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            schemas_dir: "schemas".into(),
-            command: "cargo xtask codegen".into(),
-        }
+        Settings { schemas_dir: "schemas".into(), command: "cargo xtask codegen".into() }
     }
 }
 
@@ -88,11 +85,7 @@ pub fn generate_model(file: &SchemaFile, settings: &Settings) -> Result<ModelCod
     let model = source::load(file, settings)?;
     let normalized = normalize::normalize(&model)?;
     let (code, loose_fields) = rust::model_code(&model, &normalized)?;
-    Ok(ModelCode {
-        model,
-        code,
-        loose_fields,
-    })
+    Ok(ModelCode { model, code, loose_fields })
 }
 
 /// Generate every model and the module tree around them.
@@ -102,10 +95,7 @@ pub fn generate_model(file: &SchemaFile, settings: &Settings) -> Result<ModelCod
 pub fn generate(files: &[SchemaFile], settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let mut sorted: Vec<&SchemaFile> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let models = sorted
-        .into_iter()
-        .map(|f| generate_model(f, settings))
-        .collect::<Result<Vec<_>, _>>()?;
+    let models = sorted.into_iter().map(|f| generate_model(f, settings)).collect::<Result<Vec<_>, _>>()?;
     module_tree(&models, settings)
 }
 

@@ -117,9 +117,7 @@ pub struct ModelSource {
 impl ModelSource {
     /// The input schema.
     pub fn input(&self) -> &Value {
-        self.document
-            .pointer(&self.input_pointer)
-            .unwrap_or(&Value::Null)
+        self.document.pointer(&self.input_pointer).unwrap_or(&Value::Null)
     }
 }
 
@@ -128,12 +126,8 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
     let shown = format!("{}/{}", settings.schemas_dir.trim_end_matches('/'), file.path);
     let err = |pointer: &str, reason: String| Error::schema(&shown, pointer, reason);
 
-    let document: Value = serde_json::from_str(&file.text).map_err(|e| {
-        err(
-            "",
-            format!("invalid JSON at line {} column {}: {e}", e.line(), e.column()),
-        )
-    })?;
+    let document: Value = serde_json::from_str(&file.text)
+        .map_err(|e| err("", format!("invalid JSON at line {} column {}: {e}", e.line(), e.column())))?;
     if !document.is_object() {
         return Err(err("", "a schema file must hold a JSON object".into()));
     }
@@ -226,9 +220,9 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
     let Some(stem) = path.strip_suffix(".json") else {
         return Err("schema files must end in .json".into());
     };
-    let (dir, rest) = stem
-        .split_once('/')
-        .ok_or_else(|| "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/, aimlapi/)".to_string())?;
+    let (dir, rest) = stem.split_once('/').ok_or_else(|| {
+        "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/, aimlapi/)".to_string()
+    })?;
     let platform = Platform::ALL
         .into_iter()
         .find(|p| p.dir() == dir)
@@ -240,9 +234,7 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
             && s.chars().any(|c| c.is_ascii_alphanumeric())
     };
     if !segments.iter().all(valid_segment) {
-        return Err(format!(
-            "model path {rest:?}: segments may hold letters, digits, '-', '_' and '.'"
-        ));
+        return Err(format!("model path {rest:?}: segments may hold letters, digits, '-', '_' and '.'"));
     }
     match platform {
         Platform::SkillsVideo if !(1..=4).contains(&segments.len()) => {
@@ -254,9 +246,9 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
         Platform::Aimlapi if !(1..=4).contains(&segments.len()) => {
             Err(format!("AI/ML API model path {rest:?} must have 1 to 4 segments"))
         }
-        Platform::V2 if segments.len() != 2 || !["images", "videos", "audio"].contains(&segments[0]) => Err(
-            format!("v2 schemas are schemas/v2/<images|videos|audio>/<model>.json, not {rest:?}"),
-        ),
+        Platform::V2 if segments.len() != 2 || !["images", "videos", "audio"].contains(&segments[0]) => {
+            Err(format!("v2 schemas are schemas/v2/<images|videos|audio>/<model>.json, not {rest:?}"))
+        }
         _ => Ok((platform, rest.to_string())),
     }
 }
@@ -292,12 +284,10 @@ fn find_request_body(doc: &Value) -> Result<(String, Value, String), (String, St
     let op_pointer = format!("/paths/{esc}/post");
     let op = doc.pointer(&op_pointer).cloned().unwrap_or(Value::Null);
     let mut body_pointer = format!("{op_pointer}/requestBody");
-    let mut body = op.get("requestBody").cloned().ok_or_else(|| {
-        (
-            op_pointer.clone(),
-            "the POST operation has no requestBody".to_string(),
-        )
-    })?;
+    let mut body = op
+        .get("requestBody")
+        .cloned()
+        .ok_or_else(|| (op_pointer.clone(), "the POST operation has no requestBody".to_string()))?;
     if let Some(r) = body.get("$ref").and_then(Value::as_str) {
         body_pointer = r.trim_start_matches('#').to_string();
         body = doc
@@ -367,12 +357,32 @@ fn kind_of(
     let path_words = words(path);
     let has = |ws: &[String], list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
     const VIDEO: &[&str] = &[
-        "video", "veo", "veo2", "veo3", "sora", "seedance", "hailuo", "kling", "ltx", "runway", "luma", "ray",
-        "wan", "vidu", "viduq3", "pixverse", "skyreels", "lipsync", "omnihuman", "gen4", "aleph", "t2v", "i2v",
+        "video",
+        "veo",
+        "veo2",
+        "veo3",
+        "sora",
+        "seedance",
+        "hailuo",
+        "kling",
+        "ltx",
+        "runway",
+        "luma",
+        "ray",
+        "wan",
+        "vidu",
+        "viduq3",
+        "pixverse",
+        "skyreels",
+        "lipsync",
+        "omnihuman",
+        "gen4",
+        "aleph",
+        "t2v",
+        "i2v",
     ];
-    const IMAGE: &[&str] = &[
-        "image", "img", "banana", "seedream", "flux", "kontext", "ideogram", "imagen", "recraft", "dalle", "t2i",
-    ];
+    const IMAGE: &[&str] =
+        &["image", "img", "banana", "seedream", "flux", "kontext", "ideogram", "imagen", "recraft", "dalle", "t2i"];
     const AUDIO: &[&str] = &["audio", "tts", "speech", "voice", "music", "suno", "song", "sound"];
     // The last word of the path wins ("ltx-2.3/audio-to-video" ends in video; "kling-ai/v3/image" in image).
     for w in path_words.iter().rev() {

@@ -39,10 +39,7 @@ async fn run() -> mediagen::Result<()> {
     if poll {
         args.remove(0);
     }
-    let prompt = args
-        .first()
-        .cloned()
-        .unwrap_or_else(|| "sunrise over mountains in watercolor style".into());
+    let prompt = args.first().cloned().unwrap_or_else(|| "sunrise over mountains in watercolor style".into());
     let out_dir = args.get(1).cloned().unwrap_or_else(|| "out".into());
 
     let client = Client::from_env()?;
@@ -90,7 +87,5 @@ async fn follow(mut events: mediagen::skills_video::GenerationStream) -> mediage
             };
         }
     }
-    Err(Error::Stream {
-        message: "the stream ended without a terminal status".into(),
-    })
+    Err(Error::Stream { message: "the stream ended without a terminal status".into() })
 }

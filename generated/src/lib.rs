@@ -99,8 +99,9 @@ pub use ::mediagen_runtime::{
     RetryPolicy, Submit, Updates, WaitOptions,
 };
 
+/// What only generated code calls. Not part of the public API.
 #[doc(hidden)]
-pub use ::mediagen_runtime::__private::{model, validate};
+pub use ::mediagen_runtime::__private;
 
 pub mod registry;
 

@@ -69,10 +69,7 @@ impl ErrorKind {
     /// Whether an operation that failed this way may succeed when tried again (seed 004's table:
     /// timeouts, rate limits and unavailable providers are; input, credit and moderation errors are not).
     pub fn is_retryable(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Timeout | ErrorKind::RateLimited | ErrorKind::ProviderUnavailable | ErrorKind::Server
-        )
+        matches!(self, ErrorKind::Timeout | ErrorKind::RateLimited | ErrorKind::ProviderUnavailable | ErrorKind::Server)
     }
 
     /// The kind an HTTP status implies when the body has no machine code.
@@ -240,11 +237,7 @@ impl Error {
     }
 
     pub(crate) fn validation(path: impl Into<String>, rule: &'static str, message: impl Into<String>) -> Self {
-        Error::Validation {
-            path: path.into(),
-            rule,
-            message: message.into(),
-        }
+        Error::Validation { path: path.into(), rule, message: message.into() }
     }
 }
 

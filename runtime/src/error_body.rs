@@ -18,19 +18,10 @@ pub(crate) async fn api_error(resp: reqwest::Response, family: Option<Family>) -
     let status = resp.status();
     let headers = resp.headers();
     let retry_after = header_str(headers, "retry-after").and_then(|v| parse_retry_after(v, SystemTime::now()));
-    let request_id = ["x-request-id", "request-id"]
-        .iter()
-        .find_map(|h| header_str(headers, h))
-        .map(str::to_string);
+    let request_id = ["x-request-id", "request-id"].iter().find_map(|h| header_str(headers, h)).map(str::to_string);
     let body = resp.text().await.unwrap_or_default();
     let mut err = error_from_body(status.as_u16(), &body, family);
-    if let Error::Api {
-        request_id: rid,
-        retry_after: ra,
-        message,
-        ..
-    } = &mut err
-    {
+    if let Error::Api { request_id: rid, retry_after: ra, message, .. } = &mut err {
         if rid.is_none() {
             *rid = request_id;
         }
@@ -112,9 +103,7 @@ fn is_generation_kind(kind: ErrorKind) -> bool {
 
 /// The typed error of a job that ended as failed, from the generation's `code` and `message`.
 pub(crate) fn job_failed(id: &str, code: Option<&str>, message: Option<&str>, family_hint: Option<Family>) -> Error {
-    let (family, kind) = code
-        .and_then(ErrorKind::parse_code)
-        .unwrap_or((None, ErrorKind::Failed));
+    let (family, kind) = code.and_then(ErrorKind::parse_code).unwrap_or((None, ErrorKind::Failed));
     Error::JobFailed {
         id: id.to_string(),
         kind,
@@ -145,7 +134,10 @@ mod tests {
         // legacy code without a family: the family comes from the model
         let e = error_from_body(402, r#"{"error":"INSUFFICIENT_CREDITS","message":"top up"}"#, Some(Family::Video));
         let Error::Api { kind, family, code, .. } = e else { panic!() };
-        assert_eq!((kind, family, code.as_deref()), (ErrorKind::InsufficientCredits, Some(Family::Video), Some("INSUFFICIENT_CREDITS")));
+        assert_eq!(
+            (kind, family, code.as_deref()),
+            (ErrorKind::InsufficientCredits, Some(Family::Video), Some("INSUFFICIENT_CREDITS"))
+        );
 
         // a sentence in `error` is a message, not a code
         let e = error_from_body(401, r#"{"error":"invalid api key"}"#, Some(Family::Video));

@@ -67,20 +67,12 @@ pub struct RawInput {
 impl RawInput {
     /// A body for the model at `path` (see [`CallInput::model_path`]).
     pub fn new(path: impl Into<String>, kind: Kind, body: Value) -> Self {
-        RawInput {
-            info: None,
-            path: path.into().trim_matches('/').to_string(),
-            kind,
-            body,
-        }
+        RawInput { info: None, path: path.into().trim_matches('/').to_string(), kind, body }
     }
 
     /// A body for a model of the generated registry (`skills-video/google/veo-3.1`).
     pub fn for_model(info: &'static crate::ModelInfo, body: Value) -> Self {
-        RawInput {
-            info: Some(info),
-            ..RawInput::new(info.path, info.kind, body)
-        }
+        RawInput { info: Some(info), ..RawInput::new(info.path, info.kind, body) }
     }
 }
 
@@ -100,9 +92,7 @@ impl CallInput for RawInput {
     fn request_body(&self) -> Result<Value> {
         match &self.body {
             Value::Object(_) => Ok(self.body.clone()),
-            _ => Err(Error::Encode {
-                message: "a request body must be a JSON object".into(),
-            }),
+            _ => Err(Error::Encode { message: "a request body must be a JSON object".into() }),
         }
     }
 }
@@ -110,10 +100,9 @@ impl CallInput for RawInput {
 /// An error unless `input` is for `platform` (a [`RawInput`] is taken at its word).
 pub(crate) fn check_platform(input: &(impl CallInput + ?Sized), platform: Platform) -> Result<()> {
     match input.platform() {
-        Some(p) if p != platform => Err(Error::Config(format!(
-            "{} is a {p} model, not a {platform} one",
-            input.model_path()
-        ))),
+        Some(p) if p != platform => {
+            Err(Error::Config(format!("{} is a {p} model, not a {platform} one", input.model_path())))
+        }
         _ => Ok(()),
     }
 }

@@ -50,20 +50,12 @@ impl MediaInput {
 
     /// A local file; its name and type are taken from the path.
     pub fn path(path: impl AsRef<Path>) -> Self {
-        MediaInput::Path {
-            path: path.as_ref().to_path_buf(),
-            file_name: None,
-            content_type: None,
-        }
+        MediaInput::Path { path: path.as_ref().to_path_buf(), file_name: None, content_type: None }
     }
 
     /// Bytes with a file name and content type.
     pub fn bytes(bytes: impl Into<Bytes>, file_name: impl Into<String>, content_type: impl Into<String>) -> Self {
-        MediaInput::Bytes {
-            bytes: bytes.into(),
-            file_name: file_name.into(),
-            content_type: content_type.into(),
-        }
+        MediaInput::Bytes { bytes: bytes.into(), file_name: file_name.into(), content_type: content_type.into() }
     }
 
     /// Whether a request body (a model's `to_body()`) holds a local file anywhere, which the
@@ -138,21 +130,13 @@ impl Serialize for MediaInput {
         use serde::ser::SerializeMap;
         let marker = match self {
             MediaInput::Url(u) => return serializer.serialize_str(u),
-            MediaInput::Path {
-                path,
-                file_name,
-                content_type,
-            } => FileMarker {
+            MediaInput::Path { path, file_name, content_type } => FileMarker {
                 path: Some(path.clone()),
                 base64: None,
                 file_name: file_name.clone(),
                 content_type: content_type.clone(),
             },
-            MediaInput::Bytes {
-                bytes,
-                file_name,
-                content_type,
-            } => FileMarker {
+            MediaInput::Bytes { bytes, file_name, content_type } => FileMarker {
                 path: None,
                 base64: Some(base64::engine::general_purpose::STANDARD.encode(bytes)),
                 file_name: Some(file_name.clone()),
@@ -179,21 +163,16 @@ impl<'de> Deserialize<'de> for MediaInput {
         match Wire::deserialize(deserializer)? {
             Wire::Url(u) => Ok(MediaInput::Url(u)),
             Wire::File { file } => match (file.path, file.base64) {
-                (Some(path), _) => Ok(MediaInput::Path {
-                    path,
-                    file_name: file.file_name,
-                    content_type: file.content_type,
-                }),
+                (Some(path), _) => {
+                    Ok(MediaInput::Path { path, file_name: file.file_name, content_type: file.content_type })
+                }
                 (None, Some(b64)) => {
-                    let bytes = base64::engine::general_purpose::STANDARD
-                        .decode(b64)
-                        .map_err(serde::de::Error::custom)?;
+                    let bytes =
+                        base64::engine::general_purpose::STANDARD.decode(b64).map_err(serde::de::Error::custom)?;
                     Ok(MediaInput::Bytes {
                         bytes: bytes.into(),
                         file_name: file.file_name.unwrap_or_else(|| "file".into()),
-                        content_type: file
-                            .content_type
-                            .unwrap_or_else(|| "application/octet-stream".into()),
+                        content_type: file.content_type.unwrap_or_else(|| "application/octet-stream".into()),
                     })
                 }
                 (None, None) => Err(serde::de::Error::custom("file marker without path or bytes")),
@@ -255,26 +234,14 @@ impl MediaInput {
     pub(crate) fn file_name_and_type(&self) -> (String, String) {
         match self {
             MediaInput::Url(u) => (u.rsplit('/').next().unwrap_or("file").to_string(), guess_content_type(u).into()),
-            MediaInput::Path {
-                path,
-                file_name,
-                content_type,
-            } => {
+            MediaInput::Path { path, file_name, content_type } => {
                 let name = file_name.clone().unwrap_or_else(|| {
-                    path.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_else(|| "file".into())
+                    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "file".into())
                 });
-                let ct = content_type
-                    .clone()
-                    .unwrap_or_else(|| guess_content_type(&name).to_string());
+                let ct = content_type.clone().unwrap_or_else(|| guess_content_type(&name).to_string());
                 (name, ct)
             }
-            MediaInput::Bytes {
-                file_name,
-                content_type,
-                ..
-            } => (file_name.clone(), content_type.clone()),
+            MediaInput::Bytes { file_name, content_type, .. } => (file_name.clone(), content_type.clone()),
         }
     }
 
@@ -284,26 +251,20 @@ impl MediaInput {
         let part = match self {
             MediaInput::Url(u) => return Ok(reqwest::multipart::Part::text(u.clone())),
             MediaInput::Path { path, .. } => {
-                let file = tokio::fs::File::open(path).await.map_err(|source| Error::Io {
-                    context: format!("opening {}", path.display()),
-                    source,
-                })?;
+                let file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|source| Error::Io { context: format!("opening {}", path.display()), source })?;
                 let len = file
                     .metadata()
                     .await
-                    .map_err(|source| Error::Io {
-                        context: format!("reading the size of {}", path.display()),
-                        source,
-                    })?
+                    .map_err(|source| Error::Io { context: format!("reading the size of {}", path.display()), source })?
                     .len();
                 let stream = tokio_util::io::ReaderStream::new(file);
                 reqwest::multipart::Part::stream_with_length(reqwest::Body::wrap_stream(stream), len)
             }
             MediaInput::Bytes { bytes, .. } => reqwest::multipart::Part::stream(bytes.clone()),
         };
-        part.file_name(name).mime_str(&ct).map_err(|e| Error::Encode {
-            message: format!("content type {ct:?}: {e}"),
-        })
+        part.file_name(name).mime_str(&ct).map_err(|e| Error::Encode { message: format!("content type {ct:?}: {e}") })
     }
 
     /// The file as a `data:` URI (for platforms that take inputs inline in JSON).
@@ -313,17 +274,11 @@ impl MediaInput {
             MediaInput::Url(u) => return Ok(u.clone()),
             MediaInput::Path { path, .. } => tokio::fs::read(path)
                 .await
-                .map_err(|source| Error::Io {
-                    context: format!("reading {}", path.display()),
-                    source,
-                })?
+                .map_err(|source| Error::Io { context: format!("reading {}", path.display()), source })?
                 .into(),
             MediaInput::Bytes { bytes, .. } => bytes.clone(),
         };
-        Ok(format!(
-            "data:{ct};base64,{}",
-            base64::engine::general_purpose::STANDARD.encode(&bytes)
-        ))
+        Ok(format!("data:{ct};base64,{}", base64::engine::general_purpose::STANDARD.encode(&bytes)))
     }
 }
 
@@ -345,9 +300,7 @@ pub(crate) async fn inline_files(value: Value) -> Result<Value, Error> {
     }
     let mut uris = Vec::with_capacity(markers.len());
     for m in markers {
-        let input = marker_input(m).ok_or_else(|| Error::Encode {
-            message: "malformed file marker".into(),
-        })?;
+        let input = marker_input(m).ok_or_else(|| Error::Encode { message: "malformed file marker".into() })?;
         uris.push(input.to_data_uri().await?);
     }
     fn replace(value: Value, uris: &mut std::vec::IntoIter<String>) -> Value {
@@ -366,9 +319,7 @@ pub(crate) async fn inline_files(value: Value) -> Result<Value, Error> {
 pub(crate) async fn to_multipart(value: &Value) -> Result<reqwest::multipart::Form, Error> {
     let mut form = reqwest::multipart::Form::new();
     let Value::Object(fields) = value else {
-        return Err(Error::Encode {
-            message: "a multipart body must be a JSON object".into(),
-        });
+        return Err(Error::Encode { message: "a multipart body must be a JSON object".into() });
     };
     for (name, v) in fields {
         let items: Vec<&Value> = match v {

@@ -103,7 +103,9 @@ impl PartialEq for ModelInfo {
 impl Eq for ModelInfo {}
 
 /// Deserialize JSON into a model's input type, naming the field that does not fit.
-pub fn parse_json<M: Model + serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<serde_json::Value, crate::Error> {
+pub fn parse_json<M: Model + serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<serde_json::Value, crate::Error> {
     let input: M = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         crate::Error::Validation {
@@ -145,9 +147,7 @@ pub trait Model: Serialize + Send + Sync {
     /// (see [`crate::MediaInput`]) that the platform client turns into multipart parts or data URIs.
     fn to_body(&self) -> Result<serde_json::Value, crate::Error> {
         self.validate()?;
-        serde_json::to_value(self).map_err(|e| crate::Error::Encode {
-            message: e.to_string(),
-        })
+        serde_json::to_value(self).map_err(|e| crate::Error::Encode { message: e.to_string() })
     }
 }
 

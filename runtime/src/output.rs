@@ -1,7 +1,6 @@
 //! Output media: the files a finished job produced, typed the same way for every platform, and
 //! where to find them in a platform's answer.
 
-
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -116,7 +115,8 @@ pub(crate) fn collect_outputs(value: &Value, key: Option<&str>, default_kind: Op
             if let Some(url) = m.get("url").and_then(Value::as_str).filter(|u| is_media_url(u)) {
                 let str_field = |k: &str| m.get(k).and_then(Value::as_str).map(str::to_string);
                 let u64_field = |ks: &[&str]| ks.iter().find_map(|k| m.get(*k).and_then(Value::as_u64));
-                let content_type = str_field("content_type").or_else(|| str_field("contentType")).or_else(|| str_field("mime_type"));
+                let content_type =
+                    str_field("content_type").or_else(|| str_field("contentType")).or_else(|| str_field("mime_type"));
                 let output = Output {
                     url: url.to_string(),
                     kind: None,
@@ -159,12 +159,7 @@ fn push_output(out: &mut Vec<Output>, mut new: Output, key_kind: Option<Kind>) {
         let path = new.url.split(['?', '#']).next().unwrap_or("");
         kind_from_content_type(crate::media::guess_content_type(path))
     };
-    new.kind = new
-        .content_type
-        .as_deref()
-        .and_then(kind_from_content_type)
-        .or(key_kind)
-        .or_else(guessed);
+    new.kind = new.content_type.as_deref().and_then(kind_from_content_type).or(key_kind).or_else(guessed);
     match out.iter_mut().find(|o| o.url == new.url) {
         Some(old) => {
             old.content_type = old.content_type.take().or(new.content_type);
@@ -183,7 +178,6 @@ fn push_output(out: &mut Vec<Output>, mut new: Output, key_kind: Option<Kind>) {
         None => out.push(new),
     }
 }
-
 
 /// The media in `value`, in the order listed, each URL once (see [`collect_outputs`]).
 pub(crate) fn outputs_in(value: &Value, key: Option<&str>, default_kind: Option<Kind>) -> Vec<Output> {

@@ -110,20 +110,12 @@ pub struct JobRef<P: Protocol> {
 impl<P: Protocol> JobRef<P> {
     /// A job by id and key.
     pub fn new(id: impl Into<String>, key: P::JobKey) -> Self {
-        JobRef {
-            id: id.into(),
-            family: None,
-            key,
-        }
+        JobRef { id: id.into(), family: None, key }
     }
 
     /// A job of a model of the registry by id (the key and error family from the model).
     pub fn for_model(model: &ModelInfo, id: impl Into<String>) -> Self {
-        JobRef {
-            id: id.into(),
-            family: Some(crate::answer::family_of(model.kind)),
-            key: P::job_key(model),
-        }
+        JobRef { id: id.into(), family: Some(crate::answer::family_of(model.kind)), key: P::job_key(model) }
     }
 
     /// The job id.

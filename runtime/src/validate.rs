@@ -83,11 +83,7 @@ fn walk(value: &Value, segments: &[&str], at: String, rule: &Rule) -> Result<(),
             Ok(())
         }
         Some((name, rest)) => {
-            let here = if at.is_empty() {
-                (*name).to_string()
-            } else {
-                format!("{at}.{name}")
-            };
+            let here = if at.is_empty() { (*name).to_string() } else { format!("{at}.{name}") };
             match value.get(*name) {
                 // An explicit null is "not set" for every rule but `required` of a non-nullable field,
                 // which the types already guarantee.
@@ -123,10 +119,7 @@ fn apply(value: &Value, at: &str, check: Check) -> Result<(), Error> {
             _ => Ok(()),
         },
         Check::ExclusiveMinimum(min) => match value.as_f64() {
-            Some(x) if x <= min => fail(
-                "exclusiveMinimum",
-                format!("{} must be above {}", show(x), show(min)),
-            ),
+            Some(x) if x <= min => fail("exclusiveMinimum", format!("{} must be above {}", show(x), show(min))),
             _ => Ok(()),
         },
         Check::Maximum(max) => match value.as_f64() {
@@ -134,31 +127,25 @@ fn apply(value: &Value, at: &str, check: Check) -> Result<(), Error> {
             _ => Ok(()),
         },
         Check::ExclusiveMaximum(max) => match value.as_f64() {
-            Some(x) if x >= max => fail(
-                "exclusiveMaximum",
-                format!("{} must be below {}", show(x), show(max)),
-            ),
+            Some(x) if x >= max => fail("exclusiveMaximum", format!("{} must be below {}", show(x), show(max))),
             _ => Ok(()),
         },
         Check::MultipleOf(step) => match value.as_f64() {
-            Some(x) if step > 0.0 && ((x / step).round() * step - x).abs() > 1e-9 * step.max(1.0) => fail(
-                "multipleOf",
-                format!("{} is not a multiple of {}", show(x), show(step)),
-            ),
+            Some(x) if step > 0.0 && ((x / step).round() * step - x).abs() > 1e-9 * step.max(1.0) => {
+                fail("multipleOf", format!("{} is not a multiple of {}", show(x), show(step)))
+            }
             _ => Ok(()),
         },
         Check::MinLength(min) => match value.as_str() {
-            Some(s) if (s.chars().count() as u64) < min => fail(
-                "minLength",
-                format!("length {} is below the minimum length {min}", s.chars().count()),
-            ),
+            Some(s) if (s.chars().count() as u64) < min => {
+                fail("minLength", format!("length {} is below the minimum length {min}", s.chars().count()))
+            }
             _ => Ok(()),
         },
         Check::MaxLength(max) => match value.as_str() {
-            Some(s) if (s.chars().count() as u64) > max => fail(
-                "maxLength",
-                format!("length {} is above the maximum length {max}", s.chars().count()),
-            ),
+            Some(s) if (s.chars().count() as u64) > max => {
+                fail("maxLength", format!("length {} is above the maximum length {max}", s.chars().count()))
+            }
             _ => Ok(()),
         },
         Check::Pattern(pattern) => match value.as_str() {
@@ -193,10 +180,7 @@ fn apply(value: &Value, at: &str, check: Check) -> Result<(), Error> {
             _ => Ok(()),
         },
         Check::Enum(allowed) => {
-            let ok = allowed
-                .iter()
-                .filter_map(|a| serde_json::from_str::<Value>(a).ok())
-                .any(|a| same(value, &a));
+            let ok = allowed.iter().filter_map(|a| serde_json::from_str::<Value>(a).ok()).any(|a| same(value, &a));
             if ok {
                 Ok(())
             } else {

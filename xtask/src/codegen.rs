@@ -13,8 +13,7 @@ pub fn read_schemas(dir: &Path) -> Result<Vec<SchemaFile>> {
     files_under(dir, Some("json"))?
         .into_iter()
         .map(|(rel, path)| {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading {}", path.display()))?;
+            let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
             Ok(SchemaFile { path: rel, text })
         })
         .collect()
@@ -25,10 +24,7 @@ fn existing_files(dir: &Path) -> Result<BTreeSet<String>> {
     if !dir.exists() {
         return Ok(BTreeSet::new());
     }
-    Ok(files_under(dir, None)?
-        .into_iter()
-        .map(|(rel, _)| rel)
-        .collect())
+    Ok(files_under(dir, None)?.into_iter().map(|(rel, _)| rel).collect())
 }
 
 /// `cargo xtask codegen [--check]` on the workspace at `root`: regenerate the whole generated crate `generated/`
@@ -43,20 +39,10 @@ pub fn codegen(root: &Path, check: bool) -> Result<String> {
 
     if check {
         if plan.is_empty() {
-            return Ok(format!(
-                "generated code is fresh ({} models, {} files)",
-                schemas.len(),
-                files.len()
-            ));
+            return Ok(format!("generated code is fresh ({} models, {} files)", schemas.len(), files.len()));
         }
-        let stale: Vec<String> = plan
-            .stale()
-            .map(|f| format!("  stale: generated/{f}"))
-            .collect();
-        bail!(
-            "generated code is stale: run `cargo xtask codegen` and commit the result\n{}",
-            stale.join("\n")
-        );
+        let stale: Vec<String> = plan.stale().map(|f| format!("  stale: generated/{f}")).collect();
+        bail!("generated code is stale: run `cargo xtask codegen` and commit the result\n{}", stale.join("\n"));
     }
 
     for f in &files {
@@ -77,19 +63,14 @@ pub fn codegen(root: &Path, check: bool) -> Result<String> {
         // Remove directories left empty.
         let mut dir = path.parent();
         while let Some(d) = dir {
-            if d == out_dir
-                || std::fs::read_dir(d)
-                    .map(|mut r| r.next().is_some())
-                    .unwrap_or(true)
-            {
+            if d == out_dir || std::fs::read_dir(d).map(|mut r| r.next().is_some()).unwrap_or(true) {
                 break;
             }
             std::fs::remove_dir(d)?;
             dir = d.parent();
         }
     }
-    let model_files =
-        |set: &BTreeSet<String>| set.iter().filter(|p| is_model_file(p, &files)).count();
+    let model_files = |set: &BTreeSet<String>| set.iter().filter(|p| is_model_file(p, &files)).count();
     Ok(format!(
         "generated {} models: {} files new, {} changed, {} removed ({} new model modules)",
         schemas.len(),
@@ -102,9 +83,7 @@ pub fn codegen(root: &Path, check: bool) -> Result<String> {
 
 /// A model module's header names its schema file; the tree's own files name no `.json`.
 fn is_model_file(path: &str, files: &[GeneratedFile]) -> bool {
-    files
-        .iter()
-        .any(|f| f.path == path && f.text.lines().next().is_some_and(|l| l.contains(".json")))
+    files.iter().any(|f| f.path == path && f.text.lines().next().is_some_and(|l| l.contains(".json")))
 }
 
 /// What a run would change in the output directory.
@@ -117,11 +96,7 @@ struct Plan {
 impl Plan {
     fn new(out_dir: &Path, files: &[GeneratedFile]) -> Result<Plan> {
         let existing = existing_files(out_dir)?;
-        let mut plan = Plan {
-            added: BTreeSet::new(),
-            changed: BTreeSet::new(),
-            removed: BTreeSet::new(),
-        };
+        let mut plan = Plan { added: BTreeSet::new(), changed: BTreeSet::new(), removed: BTreeSet::new() };
         let wanted: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         for f in files {
             if existing.contains(&f.path) {

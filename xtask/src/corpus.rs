@@ -42,55 +42,32 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
     let mut models = Vec::new();
     let mut used = BTreeSet::new();
     for f in &files {
-        let rel = f
-            .path
-            .strip_prefix(&format!("{platform}/"))
-            .unwrap_or(&f.path);
+        let rel = f.path.strip_prefix(&format!("{platform}/")).unwrap_or(&f.path);
         // Folder names such as `Black-Forest-Labs` and `black-forest-labs` both exist: keep
         // the ids apart after lower-casing.
         let mut mapped: String = rel
             .to_ascii_lowercase()
             .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/') {
-                    c
-                } else {
-                    '-'
-                }
-            })
+            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/') { c } else { '-' })
             .collect();
         // Two documents may land on one Rust module (`Flux-Pro` vs `flux_pro`): number the later one.
         let stem = mapped.trim_end_matches(".json").to_string();
-        let module_key = |stem: &str| {
-            stem.split('/')
-                .map(mediagen_codegen::snake)
-                .collect::<Vec<_>>()
-                .join("::")
-        };
+        let module_key = |stem: &str| stem.split('/').map(mediagen_codegen::snake).collect::<Vec<_>>().join("::");
         let mut n = 1;
-        while !used.insert(module_key(&if n == 1 {
-            stem.clone()
-        } else {
-            format!("{stem}-{n}")
-        })) {
+        while !used.insert(module_key(&if n == 1 { stem.clone() } else { format!("{stem}-{n}") })) {
             n += 1;
         }
         if n > 1 {
             mapped = format!("{stem}-{n}.json");
         }
-        let schema = SchemaFile {
-            path: format!("{platform}/{mapped}"),
-            text: f.text.clone(),
-        };
+        let schema = SchemaFile { path: format!("{platform}/{mapped}"), text: f.text.clone() };
         let id = format!("{platform}/{}", mapped.trim_end_matches(".json"));
         match mediagen_codegen::generate_model(&schema, &settings) {
             Ok(code) => {
                 rows.push(CorpusRow {
                     file: f.path.clone(),
                     id,
-                    outcome: CorpusOutcome::Typed {
-                        loose: code.loose_fields.clone(),
-                    },
+                    outcome: CorpusOutcome::Typed { loose: code.loose_fields.clone() },
                 });
                 models.push(code);
             }
@@ -101,11 +78,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
                     outcome: CorpusOutcome::NoModel("no POST operation".into()),
                 });
             }
-            Err(e) => rows.push(CorpusRow {
-                file: f.path.clone(),
-                id,
-                outcome: CorpusOutcome::Failed(e.to_string()),
-            }),
+            Err(e) => rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::Failed(e.to_string()) }),
         }
     }
     let generated = mediagen_codegen::module_tree(&models, &settings)?;
@@ -136,14 +109,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
         std::fs::write(path, &f.text)?;
     }
     let output = std::process::Command::new("cargo")
-        .args([
-            "check",
-            "--quiet",
-            "--lib",
-            "-p",
-            "mediagen",
-            "--message-format=json",
-        ])
+        .args(["check", "--quiet", "--lib", "-p", "mediagen", "--message-format=json"])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root.join("target/corpus"))
         .output()
@@ -152,12 +118,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
     let by_module: BTreeMap<String, usize> = models
         .iter()
         .enumerate()
-        .map(|(i, m)| {
-            (
-                format!("generated/{}", module_file(&m.model, &generated)),
-                i,
-            )
-        })
+        .map(|(i, m)| (format!("generated/{}", module_file(&m.model, &generated)), i))
         .collect();
     let mut errors: BTreeMap<usize, String> = BTreeMap::new();
     let mut unattributed = Vec::new();
@@ -168,13 +129,8 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
         if msg["reason"] != "compiler-message" || msg["message"]["level"] != "error" {
             continue;
         }
-        let text = msg["message"]["message"]
-            .as_str()
-            .unwrap_or("error")
-            .to_string();
-        let file = msg["message"]["spans"][0]["file_name"]
-            .as_str()
-            .unwrap_or("");
+        let text = msg["message"]["message"].as_str().unwrap_or("error").to_string();
+        let file = msg["message"]["spans"][0]["file_name"].as_str().unwrap_or("");
         match by_module.iter().find(|(k, _)| file.ends_with(k.as_str())) {
             Some((_, i)) => {
                 errors.entry(*i).or_insert(text);

@@ -30,10 +30,7 @@ pub fn find_workspace_root(start: &Path) -> Result<PathBuf> {
             return Ok(dir.to_path_buf());
         }
     }
-    bail!(
-        "no Cargo.toml with [workspace] at or above {}: run cargo xtask inside the workspace",
-        start.display()
-    )
+    bail!("no Cargo.toml with [workspace] at or above {}: run cargo xtask inside the workspace", start.display())
 }
 
 /// Every file under `dir` whose name ends in `.{ext}` (every file when `ext` is `None`): its path
@@ -97,11 +94,7 @@ mod tests {
             "[workspace.package]\nedition = \"2021\"\n\n[workspace]\nmembers = [\"tests\"]\n",
         )
         .unwrap();
-        std::fs::write(
-            member.join("Cargo.toml"),
-            "[package]\nname = \"t\"\n\n[workspace.package]\n",
-        )
-        .unwrap();
+        std::fs::write(member.join("Cargo.toml"), "[package]\nname = \"t\"\n\n[workspace.package]\n").unwrap();
 
         assert_eq!(find_workspace_root(&deep).unwrap(), root);
         assert_eq!(find_workspace_root(&member).unwrap(), root);
@@ -113,9 +106,6 @@ mod tests {
     #[test]
     fn no_workspace_above_is_an_error() {
         let err = find_workspace_root(Path::new("/")).unwrap_err();
-        assert!(
-            err.to_string().contains("no Cargo.toml with [workspace]"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("no Cargo.toml with [workspace]"), "{err}");
     }
 }

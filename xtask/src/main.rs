@@ -9,17 +9,20 @@ fn main() -> ExitCode {
     // default hook's message would only be noise.
     std::panic::set_hook(Box::new(|_| {}));
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let root = match std::env::current_dir().map_err(anyhow::Error::from).and_then(|dir| xtask::find_workspace_root(&dir)) {
-        Ok(root) => root,
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let root =
+        match std::env::current_dir().map_err(anyhow::Error::from).and_then(|dir| xtask::find_workspace_root(&dir)) {
+            Ok(root) => root,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                return ExitCode::FAILURE;
+            }
+        };
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["codegen"] => xtask::codegen(&root, false),
         ["codegen", "--check"] => xtask::codegen(&root, true),
-        ["corpus", dir] => xtask::corpus(&root, std::path::Path::new(dir), "aimlapi").and_then(|rows| xtask::report_corpus(&rows)),
+        ["corpus", dir] => {
+            xtask::corpus(&root, std::path::Path::new(dir), "aimlapi").and_then(|rows| xtask::report_corpus(&rows))
+        }
         ["corpus", dir, "--platform", p] => {
             xtask::corpus(&root, std::path::Path::new(dir), p).and_then(|rows| xtask::report_corpus(&rows))
         }

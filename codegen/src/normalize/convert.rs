@@ -49,9 +49,7 @@ impl Ctx<'_> {
         if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
             return self.convert_all_of(obj, all, at, nullable);
         }
-        let union = ["oneOf", "anyOf"]
-            .into_iter()
-            .find_map(|key| Some((key, obj.get(key)?.as_array()?)));
+        let union = ["oneOf", "anyOf"].into_iter().find_map(|key| Some((key, obj.get(key)?.as_array()?)));
         if let Some((key, members)) = union {
             return self.convert_union(obj, key, members, at, nullable);
         }
@@ -61,9 +59,7 @@ impl Ctx<'_> {
     /// `$ref`: the target becomes a definition of its own, converted when the queue reaches it.
     fn convert_ref(&mut self, r: &Value, at: Site<'_>, nullable: bool) -> Result<Value, Error> {
         let ref_at = format!("{}/$ref", at.ptr);
-        let r = r
-            .as_str()
-            .ok_or_else(|| self.err(&ref_at, "$ref must be a string"))?;
+        let r = r.as_str().ok_or_else(|| self.err(&ref_at, "$ref must be a string"))?;
         let target = super::ref_pointer(self.src, r, &ref_at)?;
         let def = self.def_for(&target);
         let reference = json!({ "$ref": format!("#/definitions/{def}") });
@@ -72,33 +68,14 @@ impl Ctx<'_> {
 
     /// `allOf`: a single member stands for itself; object members merge into one object; any
     /// other combination is typed loosely.
-    fn convert_all_of(
-        &mut self,
-        obj: &Object,
-        all: &[Value],
-        at: Site<'_>,
-        nullable: bool,
-    ) -> Result<Value, Error> {
-        let members: Vec<&Value> = all
-            .iter()
-            .filter(|m| m.as_object().is_some_and(|o| !o.is_empty()))
-            .collect();
-        let rest: Object = obj
-            .iter()
-            .filter(|(k, _)| k.as_str() != "allOf")
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        let rest_has_shape = rest.keys().any(|k| {
-            matches!(
-                k.as_str(),
-                "properties" | "type" | "items" | "enum" | "oneOf" | "anyOf"
-            )
-        });
+    fn convert_all_of(&mut self, obj: &Object, all: &[Value], at: Site<'_>, nullable: bool) -> Result<Value, Error> {
+        let members: Vec<&Value> = all.iter().filter(|m| m.as_object().is_some_and(|o| !o.is_empty())).collect();
+        let rest: Object =
+            obj.iter().filter(|(k, _)| k.as_str() != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
+        let rest_has_shape =
+            rest.keys().any(|k| matches!(k.as_str(), "properties" | "type" | "items" | "enum" | "oneOf" | "anyOf"));
         if members.len() == 1 && !rest_has_shape {
-            let idx = all
-                .iter()
-                .position(|m| std::ptr::eq(m, members[0]))
-                .unwrap_or(0);
+            let idx = all.iter().position(|m| std::ptr::eq(m, members[0])).unwrap_or(0);
             let ptr = format!("{}/allOf/{idx}", at.ptr);
             let inner = self.convert(members[0], Site { ptr: &ptr, ..at })?;
             return Ok(or_null(inner, nullable));
@@ -108,9 +85,7 @@ impl Ctx<'_> {
             Some(merged) => self.convert(&Value::Object(merged), at),
             None => {
                 self.loose.push(display_path(at.path));
-                Ok(
-                    json!({"description": "Typed loosely: this `allOf` combines schemas that are not all objects."}),
-                )
+                Ok(json!({"description": "Typed loosely: this `allOf` combines schemas that are not all objects."}))
             }
         }
     }
@@ -125,11 +100,7 @@ impl Ctx<'_> {
         at: Site<'_>,
         mut nullable: bool,
     ) -> Result<Value, Error> {
-        let non_null: Vec<(usize, &Value)> = members
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| !is_nullish(m))
-            .collect();
+        let non_null: Vec<(usize, &Value)> = members.iter().enumerate().filter(|(_, m)| !is_nullish(m)).collect();
         if non_null.len() < members.len() {
             nullable = true;
         }
@@ -150,21 +121,13 @@ impl Ctx<'_> {
                     .map(String::from)
                     .unwrap_or_else(|| format!("{}Variant{i}", at.name));
                 let ptr = format!("{}/{key}/{i}", at.ptr);
-                let member = Site {
-                    ptr: &ptr,
-                    name: &hint,
-                    path: at.path,
-                    is_root: false,
-                };
+                let member = Site { ptr: &ptr, name: &hint, path: at.path, is_root: false };
                 let c = self.convert(m, member)?;
                 let used_by = format!("One of the forms of `{}`.", field_name(at.path));
                 converted.push(self.hoist(c, &hint, at.name, &used_by));
             }
             // A union where one member accepts any value is just any value.
-            if converted
-                .iter()
-                .any(|c| c.as_object().is_some_and(|o| o.is_empty()))
-            {
+            if converted.iter().any(|c| c.as_object().is_some_and(|o| o.is_empty())) {
                 json!({})
             } else {
                 json!({ key: converted })
@@ -178,31 +141,19 @@ impl Ctx<'_> {
 
     /// Give a converted schema that needs a named Rust type (enum, struct, union) its own
     /// definition, and return a reference to it.
-    pub(super) fn hoist(
-        &mut self,
-        converted: Value,
-        wanted: &str,
-        parent: &str,
-        used_by: &str,
-    ) -> Value {
+    pub(super) fn hoist(&mut self, converted: Value, wanted: &str, parent: &str, used_by: &str) -> Value {
         let needs_name = |v: &Value| {
             v.get("enum").is_some()
-                || v.get("properties")
-                    .is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
+                || v.get("properties").is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
                 || v.get("oneOf").is_some()
                 || v.get("anyOf").is_some_and(|a| {
                     // `anyOf: [T, null]` is an Option of T: name T, not the option.
-                    a.as_array()
-                        .is_some_and(|m| !(m.len() == 2 && m.iter().any(is_nullish)))
+                    a.as_array().is_some_and(|m| !(m.len() == 2 && m.iter().any(is_nullish)))
                 })
         };
         if let Some(members) = converted.get("anyOf").and_then(Value::as_array) {
             if members.len() == 2 && members.iter().any(is_nullish) {
-                let inner = members
-                    .iter()
-                    .find(|m| !is_nullish(m))
-                    .cloned()
-                    .unwrap_or(json!({}));
+                let inner = members.iter().find(|m| !is_nullish(m)).cloned().unwrap_or(json!({}));
                 let inner = self.hoist(inner, wanted, parent, used_by);
                 return or_null(inner, true);
             }
@@ -228,16 +179,10 @@ fn merge_objects(doc: &Value, all: &[Value], mut merged: Object) -> Option<Objec
     let mut required: Vec<Value> = Vec::new();
     for m in all {
         let m = follow_ref(doc, m);
-        if m.get("properties").is_none() && m.get("type").and_then(Value::as_str) != Some("object")
-        {
+        if m.get("properties").is_none() && m.get("type").and_then(Value::as_str) != Some("object") {
             // A member holding only a description or a default adds nothing to merge.
             let annotations_only = m.as_object().is_some_and(|o| {
-                o.keys().all(|k| {
-                    matches!(
-                        k.as_str(),
-                        "description" | "title" | "default" | "example" | "examples"
-                    )
-                })
+                o.keys().all(|k| matches!(k.as_str(), "description" | "title" | "default" | "example" | "examples"))
             });
             if !annotations_only {
                 return None;

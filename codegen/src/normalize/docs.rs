@@ -7,10 +7,7 @@ use serde_json::Value;
 pub(super) fn field_docs(prop: &Value, followed: &Value) -> Option<String> {
     let pick = |k: &str| prop.get(k).or_else(|| followed.get(k));
     let mut parts: Vec<String> = Vec::new();
-    if let Some(d) = pick("description")
-        .and_then(Value::as_str)
-        .filter(|d| !d.trim().is_empty())
-    {
+    if let Some(d) = pick("description").and_then(Value::as_str).filter(|d| !d.trim().is_empty()) {
         parts.push(d.trim().to_string());
     } else if let Some(t) = pick("title").and_then(Value::as_str) {
         parts.push(t.trim().to_string());
@@ -19,14 +16,7 @@ pub(super) fn field_docs(prop: &Value, followed: &Value) -> Option<String> {
     if let Some(values) = pick("enum").and_then(Value::as_array) {
         let shown: Vec<String> = values
             .iter()
-            .map(|v| {
-                format!(
-                    "`{}`",
-                    v.as_str()
-                        .map(String::from)
-                        .unwrap_or_else(|| v.to_string())
-                )
-            })
+            .map(|v| format!("`{}`", v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
             .collect();
         facts.push(format!("Allowed values: {}.", shown.join(", ")));
     }
@@ -34,38 +24,23 @@ pub(super) fn field_docs(prop: &Value, followed: &Value) -> Option<String> {
         facts.push(format!("Always `{c}`."));
     }
     if let Some(d) = pick("default") {
-        facts.push(format!(
-            "Default (applied by the platform when unset): `{d}`."
-        ));
+        facts.push(format!("Default (applied by the platform when unset): `{d}`."));
     }
     // OpenAPI 3.0 spells an exclusive bound as a boolean beside `minimum`/`maximum`.
-    let lo = pick("exclusiveMinimum")
-        .filter(|v| v.is_number())
-        .map(|v| format!("{} <", fmt_num(v)))
-        .or_else(|| {
-            pick("minimum").map(|v| {
-                let excl = pick("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
-                format!("{} {}", fmt_num(v), if excl { "<" } else { "≤" })
-            })
-        });
-    let hi = pick("exclusiveMaximum")
-        .filter(|v| v.is_number())
-        .map(|v| format!("< {}", fmt_num(v)))
-        .or_else(|| {
-            pick("maximum").map(|v| {
-                let excl = pick("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
-                format!("{} {}", if excl { "<" } else { "≤" }, fmt_num(v))
-            })
-        });
+    let lo = pick("exclusiveMinimum").filter(|v| v.is_number()).map(|v| format!("{} <", fmt_num(v))).or_else(|| {
+        pick("minimum").map(|v| {
+            let excl = pick("exclusiveMinimum").and_then(Value::as_bool) == Some(true);
+            format!("{} {}", fmt_num(v), if excl { "<" } else { "≤" })
+        })
+    });
+    let hi = pick("exclusiveMaximum").filter(|v| v.is_number()).map(|v| format!("< {}", fmt_num(v))).or_else(|| {
+        pick("maximum").map(|v| {
+            let excl = pick("exclusiveMaximum").and_then(Value::as_bool) == Some(true);
+            format!("{} {}", if excl { "<" } else { "≤" }, fmt_num(v))
+        })
+    });
     if lo.is_some() || hi.is_some() {
-        facts.push(
-            format!(
-                "Range: {} x {}.",
-                lo.unwrap_or_default(),
-                hi.unwrap_or_default()
-            )
-            .replace("  ", " "),
-        );
+        facts.push(format!("Range: {} x {}.", lo.unwrap_or_default(), hi.unwrap_or_default()).replace("  ", " "));
     }
     for (k, label) in [
         ("minLength", "Minimum length"),

@@ -5,10 +5,8 @@ use serde_json::Value;
 use super::is_nullish;
 use crate::source::follow_ref;
 
-const MEDIA_SUFFIXES: &[&str] = &[
-    "_url", "_urls", "_image", "_images", "_video", "_videos", "_audio", "_file", "_files",
-    "_frame", "_uri",
-];
+const MEDIA_SUFFIXES: &[&str] =
+    &["_url", "_urls", "_image", "_images", "_video", "_videos", "_audio", "_file", "_files", "_frame", "_uri"];
 const MEDIA_NAMES: &[&str] = &[
     "image",
     "images",
@@ -30,23 +28,15 @@ const MEDIA_NAMES: &[&str] = &[
 /// by `format: binary`, or by an upload widget. Webhooks and callbacks are not media.
 fn is_media_name(name: &str, schema: &Value) -> bool {
     let lower = name.to_ascii_lowercase();
-    if ["hook", "callback", "webhook", "notify"]
-        .iter()
-        .any(|w| lower.contains(w))
-    {
+    if ["hook", "callback", "webhook", "notify"].iter().any(|w| lower.contains(w)) {
         return false;
     }
     let format = schema.get("format").and_then(Value::as_str);
     if format == Some("binary") {
         return true;
     }
-    let widget = schema
-        .pointer("/x-playground/widget")
-        .and_then(Value::as_str)
-        .is_some_and(|w| w.contains("upload"));
-    widget
-        || MEDIA_NAMES.contains(&lower.as_str())
-        || MEDIA_SUFFIXES.iter().any(|s| lower.ends_with(s))
+    let widget = schema.pointer("/x-playground/widget").and_then(Value::as_str).is_some_and(|w| w.contains("upload"));
+    widget || MEDIA_NAMES.contains(&lower.as_str()) || MEDIA_SUFFIXES.iter().any(|s| lower.ends_with(s))
 }
 
 /// Whether a property (its `$ref`s followed) is a single media string, possibly nullable.
@@ -55,19 +45,13 @@ pub(super) fn is_media_string(wire: &str, schema: &Value) -> bool {
         || schema
             .get("type")
             .and_then(Value::as_array)
-            .is_some_and(|t| {
-                t.iter().any(|x| x == "string") && t.iter().all(|x| x == "string" || x == "null")
-            })
-        || schema
-            .get("anyOf")
-            .or_else(|| schema.get("oneOf"))
-            .and_then(Value::as_array)
-            .is_some_and(|m| {
-                let non_null: Vec<_> = m.iter().filter(|x| !is_nullish(x)).collect();
-                non_null.len() == 1
-                    && non_null[0].get("type").and_then(Value::as_str) == Some("string")
-                    && non_null[0].get("enum").is_none()
-            });
+            .is_some_and(|t| t.iter().any(|x| x == "string") && t.iter().all(|x| x == "string" || x == "null"))
+        || schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array).is_some_and(|m| {
+            let non_null: Vec<_> = m.iter().filter(|x| !is_nullish(x)).collect();
+            non_null.len() == 1
+                && non_null[0].get("type").and_then(Value::as_str) == Some("string")
+                && non_null[0].get("enum").is_none()
+        });
     is_string && schema.get("enum").is_none() && is_media_name(wire, schema)
 }
 
@@ -80,7 +64,6 @@ pub(super) fn is_media_array(doc: &Value, wire: &str, schema: &Value) -> bool {
         return false;
     };
     let items = follow_ref(doc, items);
-    let item_string =
-        items.get("type").and_then(Value::as_str) == Some("string") && items.get("enum").is_none();
+    let item_string = items.get("type").and_then(Value::as_str) == Some("string") && items.get("enum").is_none();
     item_string && (is_media_name(wire, &items) || is_media_name(wire, schema))
 }

@@ -68,21 +68,10 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         doc,
         defs: BTreeMap::new(),
         named: BTreeMap::new(),
-        used: [
-            ROOT,
-            MEDIA,
-            "InputBuilder",
-            "Error",
-            "Result",
-            "Option",
-            "String",
-            "Vec",
-            "Box",
-            "Value",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect(),
+        used: [ROOT, MEDIA, "InputBuilder", "Error", "Result", "Option", "String", "Vec", "Box", "Value"]
+            .into_iter()
+            .map(String::from)
+            .collect(),
         queue: Vec::new(),
         loose: Vec::new(),
         uses_media: false,
@@ -90,12 +79,7 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
     // The input itself may be a `$ref` to a component: that component is `Input`.
     let mut root_ptr = src.input_pointer.clone();
     for _ in 0..32 {
-        match ctx
-            .doc
-            .pointer(&root_ptr)
-            .and_then(|s| s.get("$ref"))
-            .and_then(Value::as_str)
-        {
+        match ctx.doc.pointer(&root_ptr).and_then(|s| s.get("$ref")).and_then(Value::as_str) {
             Some(r) => root_ptr = ref_pointer(src, r, &format!("{root_ptr}/$ref"))?,
             None => break,
         }
@@ -109,25 +93,14 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
     while let Some((name, ptr)) = ctx.queue.pop() {
         let schema = ctx.doc.pointer(&ptr).cloned().unwrap_or(Value::Bool(true));
         let is_root = name == ROOT;
-        let path = if is_root {
-            String::new()
-        } else {
-            format!("#{name}")
-        };
-        let at = convert::Site {
-            ptr: &ptr,
-            name: &name,
-            path: &path,
-            is_root,
-        };
+        let path = if is_root { String::new() } else { format!("#{name}") };
+        let at = convert::Site { ptr: &ptr, name: &name, path: &path, is_root };
         let converted = ctx.convert(&schema, at)?;
         ctx.defs.insert(name, converted);
     }
     if ctx.uses_media {
-        ctx.defs.insert(
-            MEDIA.to_string(),
-            json!({"type": "string", "description": "A URL, or a local file to upload."}),
-        );
+        ctx.defs
+            .insert(MEDIA.to_string(), json!({"type": "string", "description": "A URL, or a local file to upload."}));
     }
 
     let root_schema = doc.pointer(&root_ptr).cloned().unwrap_or(Value::Null);
@@ -136,20 +109,13 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
     let mut loose = ctx.loose;
     loose.sort();
     loose.dedup();
-    Ok(Normalized {
-        defs: ctx.defs,
-        rules,
-        loose,
-    })
+    Ok(Normalized { defs: ctx.defs, rules, loose })
 }
 
 /// `aspect_ratio` -> `AspectRatio`; `16:9 mode` -> `T16x9Mode`.
 pub fn pascal(s: &str) -> String {
     let mut out = String::new();
-    for word in s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
+    for word in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
         // Split camelCase words too, so `imageSize` becomes `ImageSize`.
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
@@ -202,12 +168,7 @@ impl Ctx<'_> {
         if let Some(n) = self.named.get(ptr) {
             return n.clone();
         }
-        let last = ptr
-            .rsplit('/')
-            .next()
-            .unwrap_or("Type")
-            .replace("~1", "/")
-            .replace("~0", "~");
+        let last = ptr.rsplit('/').next().unwrap_or("Type").replace("~1", "/").replace("~0", "~");
         let name = self.unique_name(&last, "");
         self.named.insert(ptr.to_string(), name.clone());
         self.queue.push((name.clone(), ptr.to_string()));
@@ -227,11 +188,7 @@ fn ref_pointer(src: &ModelSource, r: &str, at: &str) -> Result<String, Error> {
     };
     let ptr = percent_decode(ptr);
     if src.document.pointer(&ptr).is_none() {
-        return Err(Error::schema(
-            &src.file,
-            at,
-            format!("$ref {r:?} points to nothing"),
-        ));
+        return Err(Error::schema(&src.file, at, format!("$ref {r:?} points to nothing")));
     }
     Ok(ptr)
 }
@@ -240,26 +197,18 @@ fn is_nullish(v: &Value) -> bool {
     // `{"nullable": true}` alone is how some OpenAPI 3.0 documents spell the null member of a union.
     let bare_nullable = v.as_object().is_some_and(|o| {
         o.get("nullable").and_then(Value::as_bool) == Some(true)
-            && o.keys()
-                .all(|k| matches!(k.as_str(), "nullable" | "description" | "title"))
+            && o.keys().all(|k| matches!(k.as_str(), "nullable" | "description" | "title"))
     });
     bare_nullable
         || v.get("type").and_then(Value::as_str) == Some("null")
-        || v.get("enum")
-            .and_then(Value::as_array)
-            .is_some_and(|e| e.len() == 1 && e[0].is_null())
+        || v.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null())
         || v.get("const").is_some_and(Value::is_null)
 }
 
 fn nullable_schema(v: &Value) -> bool {
     v.get("nullable").and_then(Value::as_bool) == Some(true)
-        || v.get("type")
-            .and_then(Value::as_array)
-            .is_some_and(|t| t.iter().any(|x| x == "null"))
-        || v.get("anyOf")
-            .or_else(|| v.get("oneOf"))
-            .and_then(Value::as_array)
-            .is_some_and(|m| m.iter().any(is_nullish))
+        || v.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|x| x == "null"))
+        || v.get("anyOf").or_else(|| v.get("oneOf")).and_then(Value::as_array).is_some_and(|m| m.iter().any(is_nullish))
 }
 
 /// A JSON pointer segment for a property name.

@@ -51,17 +51,8 @@ pub enum Check {
 
 /// Every run-time check of the input schema `root` (at `root_ptr`), in schema order.
 pub(super) fn collect(src: &ModelSource, root: &Value, root_ptr: &str) -> Result<Vec<Rule>, Error> {
-    let mut walker = Walker {
-        src,
-        rules: Vec::new(),
-        stack: Vec::new(),
-    };
-    let at = Node {
-        ptr: root_ptr,
-        path: String::new(),
-        when: None,
-        at_root: true,
-    };
+    let mut walker = Walker { src, rules: Vec::new(), stack: Vec::new() };
+    let at = Node { ptr: root_ptr, path: String::new(), when: None, at_root: true };
     walker.walk(root, at)?;
     Ok(walker.rules)
 }
@@ -108,12 +99,7 @@ impl Walker<'_> {
             return Ok(());
         }
         self.stack.push(target.clone());
-        let t = self
-            .src
-            .document
-            .pointer(&target)
-            .cloned()
-            .unwrap_or(Value::Null);
+        let t = self.src.document.pointer(&target).cloned().unwrap_or(Value::Null);
         self.walk(&t, Node { ptr: &target, ..at })?;
         self.stack.pop();
         Ok(())
@@ -123,11 +109,7 @@ impl Walker<'_> {
     fn checks(&mut self, obj: &Map<String, Value>, at: &Node<'_>) {
         let mut push = |check: Check| {
             if !at.path.is_empty() {
-                self.rules.push(Rule {
-                    path: at.path.clone(),
-                    when: at.when.clone(),
-                    check,
-                });
+                self.rules.push(Rule { path: at.path.clone(), when: at.when.clone(), check });
             }
         };
         let num = |k: &str| obj.get(k).and_then(Value::as_f64);
@@ -202,18 +184,9 @@ impl Walker<'_> {
             if at.at_root && at.path.is_empty() && self.src.strip_model && wire == "model" {
                 continue;
             }
-            let path = if at.path.is_empty() {
-                wire.clone()
-            } else {
-                format!("{}/{wire}", at.path)
-            };
+            let path = if at.path.is_empty() { wire.clone() } else { format!("{}/{wire}", at.path) };
             let ptr = format!("{}/properties/{}", at.ptr, esc(wire));
-            let field = Node {
-                ptr: &ptr,
-                path,
-                when: at.when.clone(),
-                at_root: false,
-            };
+            let field = Node { ptr: &ptr, path, when: at.when.clone(), at_root: false };
             self.walk(prop, field)?;
         }
         Ok(())
@@ -228,12 +201,7 @@ impl Walker<'_> {
             return Ok(());
         };
         let ptr = format!("{}/items", at.ptr);
-        let item = Node {
-            ptr: &ptr,
-            path: format!("{}/*", at.path),
-            when: at.when.clone(),
-            at_root: false,
-        };
+        let item = Node { ptr: &ptr, path: format!("{}/*", at.path), when: at.when.clone(), at_root: false };
         self.walk(items, item)
     }
 
@@ -244,13 +212,7 @@ impl Walker<'_> {
         };
         for (i, m) in all.iter().enumerate() {
             let ptr = format!("{}/allOf/{i}", at.ptr);
-            self.walk(
-                m,
-                Node {
-                    ptr: &ptr,
-                    ..at.clone()
-                },
-            )?;
+            self.walk(m, Node { ptr: &ptr, ..at.clone() })?;
         }
         Ok(())
     }
@@ -262,32 +224,17 @@ impl Walker<'_> {
             let Some(members) = obj.get(key).and_then(Value::as_array) else {
                 continue;
             };
-            let non_null: Vec<(usize, &Value)> = members
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| !is_nullish(m))
-                .collect();
+            let non_null: Vec<(usize, &Value)> = members.iter().enumerate().filter(|(_, m)| !is_nullish(m)).collect();
             if non_null.len() == 1 {
                 let (i, m) = non_null[0];
                 let ptr = format!("{}/{key}/{i}", at.ptr);
-                self.walk(
-                    m,
-                    Node {
-                        ptr: &ptr,
-                        ..at.clone()
-                    },
-                )?;
+                self.walk(m, Node { ptr: &ptr, ..at.clone() })?;
             } else if at.at_root && at.path.is_empty() {
                 for (i, m) in non_null {
                     let followed = follow_ref(&self.src.document, m);
                     if let Some(tag) = discriminator(&followed) {
                         let ptr = format!("{}/{key}/{i}", at.ptr);
-                        let form = Node {
-                            ptr: &ptr,
-                            path: String::new(),
-                            when: Some(tag),
-                            at_root: true,
-                        };
+                        let form = Node { ptr: &ptr, path: String::new(), when: Some(tag), at_root: true };
                         self.walk(m, form)?;
                     }
                 }
@@ -302,12 +249,9 @@ impl Walker<'_> {
 fn discriminator(variant: &Value) -> Option<(String, String)> {
     let props = variant.get("properties")?.as_object()?;
     props.iter().find_map(|(k, v)| {
-        let c = v.get("const").or_else(|| {
-            v.get("enum")
-                .and_then(Value::as_array)
-                .filter(|e| e.len() == 1)
-                .and_then(|e| e.first())
-        })?;
+        let c = v
+            .get("const")
+            .or_else(|| v.get("enum").and_then(Value::as_array).filter(|e| e.len() == 1).and_then(|e| e.first()))?;
         c.is_string().then(|| (k.clone(), c.to_string()))
     })
 }

@@ -6,9 +6,7 @@ use serde_json::{json, Map, Value};
 
 use super::convert::{or_null, Object, Site};
 use super::media::{is_media_array, is_media_string};
-use super::{
-    display_path, docs, esc, field_name, nullable_schema, pascal, path_is_field, Ctx, MEDIA, ROOT,
-};
+use super::{display_path, docs, esc, field_name, nullable_schema, pascal, path_is_field, Ctx, MEDIA, ROOT};
 use crate::source::follow_ref;
 use crate::Error;
 
@@ -19,20 +17,11 @@ fn media_ref() -> Value {
 impl Ctx<'_> {
     /// A schema that is no `$ref`, `allOf` or union: its `type` (a string, or an array possibly
     /// holding "null"), `enum` or `const`, then an array's items and an object's properties.
-    pub(super) fn convert_typed(
-        &mut self,
-        obj: &Object,
-        at: Site<'_>,
-        mut nullable: bool,
-    ) -> Result<Value, Error> {
+    pub(super) fn convert_typed(&mut self, obj: &Object, at: Site<'_>, mut nullable: bool) -> Result<Value, Error> {
         let mut out = Map::new();
         let mut types: Vec<String> = match obj.get("type") {
             Some(Value::String(t)) => vec![t.clone()],
-            Some(Value::Array(ts)) => ts
-                .iter()
-                .filter_map(Value::as_str)
-                .map(String::from)
-                .collect(),
+            Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).map(String::from).collect(),
             _ => Vec::new(),
         };
         if types.iter().any(|t| t == "null") {
@@ -74,11 +63,7 @@ impl Ctx<'_> {
                 out.insert("type".into(), json!(many));
             }
         }
-        let ty = out
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
+        let ty = out.get("type").and_then(Value::as_str).unwrap_or("").to_string();
         if ty == "array" || types.iter().any(|t| t == "array") {
             self.convert_array(obj, at, &mut out)?;
         }
@@ -102,11 +87,7 @@ impl Ctx<'_> {
         let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
         if !values.is_empty() && values.iter().all(|v| v.is_string()) {
             let mut seen = BTreeSet::new();
-            let uniq: Vec<Value> = values
-                .into_iter()
-                .filter(|v| seen.insert(v.to_string()))
-                .cloned()
-                .collect();
+            let uniq: Vec<Value> = values.into_iter().filter(|v| seen.insert(v.to_string())).cloned().collect();
             out.insert("type".into(), json!("string"));
             out.insert("enum".into(), Value::Array(uniq));
         } else if !values.is_empty() {
@@ -139,12 +120,7 @@ impl Ctx<'_> {
                 let item_name = format!("{}Item", at.name);
                 let ptr = format!("{}/items", at.ptr);
                 let path = format!("{}/*", at.path);
-                let item = Site {
-                    ptr: &ptr,
-                    name: &item_name,
-                    path: &path,
-                    is_root: false,
-                };
+                let item = Site { ptr: &ptr, name: &item_name, path: &path, is_root: false };
                 let c = self.convert(items, item)?;
                 let used_by = format!("One item of `{}`.", field_name(at.path));
                 out.insert("items".into(), self.hoist(c, &item_name, at.name, &used_by));
@@ -159,24 +135,14 @@ impl Ctx<'_> {
     }
 
     /// `properties`, `required` and `additionalProperties` of an object.
-    fn convert_object(
-        &mut self,
-        obj: &Object,
-        at: Site<'_>,
-        out: &mut Object,
-    ) -> Result<(), Error> {
+    fn convert_object(&mut self, obj: &Object, at: Site<'_>, out: &mut Object) -> Result<(), Error> {
         // The envelope's `model` is set by the client from the model id.
         let strip_model = at.is_root && self.src.strip_model;
         let props = obj.get("properties").and_then(Value::as_object);
         let mut required: Vec<String> = obj
             .get("required")
             .and_then(Value::as_array)
-            .map(|r| {
-                r.iter()
-                    .filter_map(Value::as_str)
-                    .map(String::from)
-                    .collect()
-            })
+            .map(|r| r.iter().filter_map(Value::as_str).map(String::from).collect())
             .unwrap_or_default();
         let mut new_props = Map::new();
         for (wire, prop) in props.into_iter().flatten() {
@@ -204,12 +170,7 @@ impl Ctx<'_> {
                 let ptr = format!("{}/additionalProperties", at.ptr);
                 let name = format!("{}Extra", at.name);
                 let path = format!("{}/*", at.path);
-                let extra = Site {
-                    ptr: &ptr,
-                    name: &name,
-                    path: &path,
-                    is_root: false,
-                };
+                let extra = Site { ptr: &ptr, name: &name, path: &path, is_root: false };
                 let c = self.convert(ap, extra)?;
                 // An empty schema would make typify add a flattened map of arbitrary values:
                 // allowing unknown fields is already the default.
@@ -226,34 +187,18 @@ impl Ctx<'_> {
     /// of its own; with the field's docs.
     fn convert_property(&mut self, wire: &str, prop: &Value, at: Site<'_>) -> Result<Value, Error> {
         let ptr = format!("{}/properties/{}", at.ptr, esc(wire));
-        let path = if at.path.is_empty() {
-            wire.to_string()
-        } else {
-            format!("{}/{wire}", at.path)
-        };
+        let path = if at.path.is_empty() { wire.to_string() } else { format!("{}/{wire}", at.path) };
         let followed = follow_ref(self.doc, prop);
         let docs = docs::field_docs(prop, &followed);
         let mut c = if is_media_string(wire, &followed) {
             self.uses_media = true;
-            or_null(
-                media_ref(),
-                nullable_schema(prop) || nullable_schema(&followed),
-            )
+            or_null(media_ref(), nullable_schema(prop) || nullable_schema(&followed))
         } else if is_media_array(self.doc, wire, &followed) {
             self.uses_media = true;
             json!({"type": "array", "items": media_ref()})
         } else {
-            let hint = if at.name == ROOT {
-                wire.to_string()
-            } else {
-                format!("{}_{wire}", at.name)
-            };
-            let field = Site {
-                ptr: &ptr,
-                name: &pascal(&hint),
-                path: &path,
-                is_root: false,
-            };
+            let hint = if at.name == ROOT { wire.to_string() } else { format!("{}_{wire}", at.name) };
+            let field = Site { ptr: &ptr, name: &pascal(&hint), path: &path, is_root: false };
             let c = self.convert(prop, field)?;
             let used_by = format!("The type of `{}`.", display_path(&path));
             self.hoist(c, &hint, at.name, &used_by)

@@ -43,10 +43,7 @@ impl SplitDocs {
         for attr in attrs.drain(..) {
             let text = match &attr.meta {
                 syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
-                    syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) => Some(s.value()),
+                    syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) => Some(s.value()),
                     _ => None,
                 },
                 _ => None,

@@ -15,9 +15,7 @@ pub(super) fn builders(file: &syn::File) -> Vec<TokenStream> {
         .items
         .iter()
         .filter_map(|i| match i {
-            syn::Item::Enum(e)
-                if e.variants.len() == 1 && matches!(e.variants[0].fields, syn::Fields::Unit) =>
-            {
+            syn::Item::Enum(e) if e.variants.len() == 1 && matches!(e.variants[0].fields, syn::Fields::Unit) => {
                 Some((e.ident.to_string(), e.variants[0].ident.to_string()))
             }
             _ => None,
@@ -90,17 +88,10 @@ fn struct_infos(file: &syn::File) -> Vec<StructInfo> {
                     let option_of = generic_arg(&f.ty, "Option");
                     let vec_of = generic_arg(option_of.as_ref().unwrap_or(&f.ty), "Vec");
                     Some(FieldInfo {
-                        wire: serde_rename(&f.attrs).unwrap_or_else(|| {
-                            ident.to_string().trim_start_matches("r#").to_string()
-                        }),
-                        defaultable: has_serde_flag(&f.attrs, "default")
-                            || has_serde_flag(&f.attrs, "flatten"),
-                        docs: f
-                            .attrs
-                            .iter()
-                            .filter(|a| a.path().is_ident("doc"))
-                            .cloned()
-                            .collect(),
+                        wire: serde_rename(&f.attrs)
+                            .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string()),
+                        defaultable: has_serde_flag(&f.attrs, "default") || has_serde_flag(&f.attrs, "flatten"),
+                        docs: f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect(),
                         ident,
                         ty: f.ty.clone(),
                         option_of,
@@ -108,19 +99,12 @@ fn struct_infos(file: &syn::File) -> Vec<StructInfo> {
                     })
                 })
                 .collect();
-            Some(StructInfo {
-                ident: s.ident.to_string(),
-                fields,
-            })
+            Some(StructInfo { ident: s.ident.to_string(), fields })
         })
         .collect()
 }
 
-fn builder(
-    info: &StructInfo,
-    is_root: bool,
-    single_variant: &BTreeMap<String, String>,
-) -> TokenStream {
+fn builder(info: &StructInfo, is_root: bool, single_variant: &BTreeMap<String, String>) -> TokenStream {
     let name = format_ident!("{}", info.ident);
     let builder = format_ident!("{}Builder", info.ident);
     let mut fields = Vec::new();
@@ -130,34 +114,27 @@ fn builder(
         let ident = &f.ident;
         let ty = &f.ty;
         let docs = &f.docs;
-        let setter = if ident == "build" {
-            format_ident!("build_value")
-        } else {
-            ident.clone()
+        let setter = if ident == "build" { format_ident!("build_value") } else { ident.clone() };
+        let (store, set_body, arg): (TokenStream, TokenStream, TokenStream) = match (&f.option_of, &f.vec_of) {
+            (Some(_), Some(item)) => (
+                quote!(#ty),
+                quote!(self.#ident = Some(values.into_iter().map(Into::into).collect());),
+                quote!(values: impl IntoIterator<Item = impl Into<#item>>),
+            ),
+            (Some(inner), None) => {
+                (quote!(#ty), quote!(self.#ident = Some(value.into());), quote!(value: impl Into<#inner>))
+            }
+            (None, Some(item)) => (
+                quote!(::std::option::Option<#ty>),
+                quote!(self.#ident = Some(values.into_iter().map(Into::into).collect());),
+                quote!(values: impl IntoIterator<Item = impl Into<#item>>),
+            ),
+            (None, None) => (
+                quote!(::std::option::Option<#ty>),
+                quote!(self.#ident = Some(value.into());),
+                quote!(value: impl Into<#ty>),
+            ),
         };
-        let (store, set_body, arg): (TokenStream, TokenStream, TokenStream) =
-            match (&f.option_of, &f.vec_of) {
-                (Some(_), Some(item)) => (
-                    quote!(#ty),
-                    quote!(self.#ident = Some(values.into_iter().map(Into::into).collect());),
-                    quote!(values: impl IntoIterator<Item = impl Into<#item>>),
-                ),
-                (Some(inner), None) => (
-                    quote!(#ty),
-                    quote!(self.#ident = Some(value.into());),
-                    quote!(value: impl Into<#inner>),
-                ),
-                (None, Some(item)) => (
-                    quote!(::std::option::Option<#ty>),
-                    quote!(self.#ident = Some(values.into_iter().map(Into::into).collect());),
-                    quote!(values: impl IntoIterator<Item = impl Into<#item>>),
-                ),
-                (None, None) => (
-                    quote!(::std::option::Option<#ty>),
-                    quote!(self.#ident = Some(value.into());),
-                    quote!(value: impl Into<#ty>),
-                ),
-            };
         fields.push(quote!(#ident: #store,));
         setters.push(quote! {
             #(#docs)*
@@ -191,20 +168,13 @@ fn builder(
             }
         });
     }
-    let doc_builder = format!(
-        " Builder for [`{}`]: set fields, then [`build`](Self::build).",
-        info.ident
-    );
+    let doc_builder = format!(" Builder for [`{}`]: set fields, then [`build`](Self::build).", info.ident);
     let build_doc = if is_root {
         " Check required fields and every constraint of the schema, and return the input."
     } else {
         " Check required fields and return the value."
     };
-    let finish = if is_root {
-        quote!(value.validate()?; Ok(value))
-    } else {
-        quote!(Ok(value))
-    };
+    let finish = if is_root { quote!(value.validate()?; Ok(value)) } else { quote!(Ok(value)) };
     quote! {
         #[doc = #doc_builder]
         #[derive(Debug, Clone, Default)]

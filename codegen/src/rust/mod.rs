@@ -27,7 +27,7 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
     for item in &mut file.items {
         if matches!(item, syn::Item::Mod(m) if m.ident == "error") {
             *item = syn::parse_quote!(
-                pub use crate::model::error;
+                pub use crate::__private::model::error;
             );
         }
     }
@@ -35,13 +35,10 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
     let mut has_root = false;
     for item in &mut file.items {
         let (attrs, start) = match item {
-            syn::Item::Struct(s) if s.ident == ROOT => {
-                (&mut s.attrs, "Start with [`Input::builder`].")
+            syn::Item::Struct(s) if s.ident == ROOT => (&mut s.attrs, "Start with [`Input::builder`]."),
+            syn::Item::Enum(e) if e.ident == ROOT => {
+                (&mut e.attrs, "Build one of its forms, then convert it with `Input::from`.")
             }
-            syn::Item::Enum(e) if e.ident == ROOT => (
-                &mut e.attrs,
-                "Build one of its forms, then convert it with `Input::from`.",
-            ),
             _ => continue,
         };
         has_root = true;
@@ -53,11 +50,7 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
     extra.push(model::model_impl(src, norm, has_root));
 
     let extra_file: syn::File = syn::parse2(quote! { #(#extra)* }).map_err(|e| {
-        Error::schema(
-            &src.file,
-            &src.input_pointer,
-            format!("internal error: generated code does not parse: {e}"),
-        )
+        Error::schema(&src.file, &src.input_pointer, format!("internal error: generated code does not parse: {e}"))
     })?;
     file.items.extend(extra_file.items);
     file.attrs.clear();

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use crate::normalize::{Check, Normalized, Rule};
 use crate::source::{ModelSource, Platform};
 
-/// The `crate::validate::Rule` literal of a rule.
+/// The `crate::__private::validate::Rule` literal of a rule.
 fn rule_tokens(rule: &Rule) -> TokenStream {
     let path = &rule.path;
     let when = match &rule.when {
@@ -45,7 +45,7 @@ fn rule_tokens(rule: &Rule) -> TokenStream {
         Check::Const(c) => quote!(Const(#c)),
         Check::Enum(values) => quote!(Enum(&[#(#values),*])),
     };
-    quote!(crate::validate::Rule { path: #path, when: #when, check: crate::validate::Check::#check })
+    quote!(crate::__private::validate::Rule { path: #path, when: #when, check: crate::__private::validate::Check::#check })
 }
 
 /// `INFO` and `RULES`; with a root type, also `validate`, the `Model` impl and `call`.
@@ -67,8 +67,7 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
         Platform::SkillsVideo => format!("`POST {endpoint_path}`"),
         _ => format!("`POST {endpoint_path}` with `model: \"{model_name}\"`"),
     };
-    let call_doc =
-        format!(" A request for {title} ({endpoint}); send it with the returned call's methods.");
+    let call_doc = format!(" A request for {title} ({endpoint}); send it with the returned call's methods.");
     let info_doc = format!(" Registry entry of `{id}`: {summary}");
     let validate_impl = if has_root {
         quote! {
@@ -76,7 +75,7 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
                 /// Check every constraint of the schema that the types alone do not express.
                 pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {
                     let value = ::serde_json::to_value(self).map_err(|e| crate::Error::Encode { message: e.to_string() })?;
-                    crate::validate::check(&value, RULES)
+                    crate::__private::validate::check(&value, RULES)
                 }
             }
 
@@ -110,11 +109,11 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
             summary: #summary,
             schema: #schema,
             schema_file: #schema_file,
-            parse: crate::model::parse_json::<Input>,
+            parse: crate::__private::model::parse_json::<Input>,
         };
 
         /// Constraints of the schema checked before any request is sent.
-        pub static RULES: &[crate::validate::Rule] = &[#(#rules),*];
+        pub static RULES: &[crate::__private::validate::Rule] = &[#(#rules),*];
 
         #validate_impl
     }

@@ -14,20 +14,12 @@ pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<syn::Fi
     settings.with_replacement(
         MEDIA,
         "crate::MediaInput",
-        [
-            typify::TypeSpaceImpl::Display,
-            typify::TypeSpaceImpl::FromStr,
-        ]
-        .into_iter(),
+        [typify::TypeSpaceImpl::Display, typify::TypeSpaceImpl::FromStr].into_iter(),
     );
     let mut defs = Vec::new();
     for (name, schema) in &norm.defs {
-        let schema: schemars::schema::Schema =
-            serde_json::from_value(schema.clone()).map_err(|e| {
-                err(format!(
-                    "type {name}: the normalised schema is not a JSON Schema: {e}"
-                ))
-            })?;
+        let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
+            .map_err(|e| err(format!("type {name}: the normalised schema is not a JSON Schema: {e}")))?;
         defs.push((name.clone(), schema));
     }
 

@@ -10,16 +10,11 @@ use super::attrs::serde_rename;
 /// A readable Rust name for an enum wire value: `16:9` -> `R16x9`, `1080p` -> `P1080`,
 /// `2K` -> `K2`, `0.5 MP` -> `Mp0_5`, `3d_animation` -> `V3dAnimation`.
 fn variant_name(wire: &str) -> String {
-    let words: Vec<&str> = wire
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = wire.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let camel = |ws: &[&str]| {
         let mut out = String::new();
         for w in ws {
-            if out.ends_with(|c: char| c.is_ascii_digit())
-                && w.starts_with(|c: char| c.is_ascii_digit())
-            {
+            if out.ends_with(|c: char| c.is_ascii_digit()) && w.starts_with(|c: char| c.is_ascii_digit()) {
                 out.push('_');
             }
             let mut cs = w.chars();
@@ -47,20 +42,14 @@ fn variant_name(wire: &str) -> String {
             return format!("S{}x{}", num(a), num(b));
         }
     }
-    let digits_end = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(t.len());
+    let digits_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
     let (n, unit) = t.split_at(digits_end);
     let unit = unit.trim();
     if is_num(n) && unit.is_empty() {
         return format!("V{}", num(n));
     }
     if is_num(n) && !unit.is_empty() && unit.chars().all(|c| c.is_ascii_alphabetic() || c == ' ') {
-        let unit: String = unit
-            .split(' ')
-            .filter(|w| !w.is_empty())
-            .map(|w| camel(&[w]))
-            .collect();
+        let unit: String = unit.split(' ').filter(|w| !w.is_empty()).map(|w| camel(&[w])).collect();
         return format!("{unit}{}", num(n));
     }
     let out = camel(&words);
@@ -96,11 +85,7 @@ pub(super) fn rename_enum_variants(file: &mut syn::File) {
     for item in &mut file.items {
         let syn::Item::Enum(e) = item else { continue };
         // Only plain string enums (every variant a unit), not tagged or untagged unions.
-        if !e
-            .variants
-            .iter()
-            .all(|v| matches!(v.fields, syn::Fields::Unit))
-        {
+        if !e.variants.iter().all(|v| matches!(v.fields, syn::Fields::Unit)) {
             continue;
         }
         let mut used = BTreeSet::new();
@@ -125,8 +110,7 @@ pub(super) fn rename_enum_variants(file: &mut syn::File) {
                 map.insert(old, name);
             }
             if v.ident == wire {
-                v.attrs
-                    .retain(|a| serde_rename(std::slice::from_ref(a)).is_none());
+                v.attrs.retain(|a| serde_rename(std::slice::from_ref(a)).is_none());
             } else if serde_rename(&v.attrs).is_none() {
                 v.attrs.push(syn::parse_quote!(#[serde(rename = #wire)]));
             }
@@ -155,11 +139,7 @@ pub(super) fn rename_enum_variants(file: &mut syn::File) {
             let n = path.segments.len();
             if n >= 2 {
                 let owner = path.segments[n - 2].ident.to_string();
-                let owner = if owner == "Self" {
-                    self.self_ty.clone().unwrap_or_default()
-                } else {
-                    owner
-                };
+                let owner = if owner == "Self" { self.self_ty.clone().unwrap_or_default() } else { owner };
                 if let Some(map) = self.renames.get(&owner) {
                     let last = path.segments[n - 1].ident.to_string();
                     if let Some(new) = map.get(&last) {
@@ -170,9 +150,5 @@ pub(super) fn rename_enum_variants(file: &mut syn::File) {
             syn::visit_mut::visit_path_mut(self, path);
         }
     }
-    Renamer {
-        renames: &renames,
-        self_ty: None,
-    }
-    .visit_file_mut(file);
+    Renamer { renames: &renames, self_ty: None }.visit_file_mut(file);
 }

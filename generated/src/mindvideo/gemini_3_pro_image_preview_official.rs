@@ -194,7 +194,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Size {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -283,29 +283,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Gemini 3 Pro Image Preview (official) generates and edits images from a prompt at 1K, 2K or 4K.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Gemini 3 Pro Image Preview (Official)\",\"description\":\"Gemini 3 Pro Image Preview (official) generates and edits images from a prompt at 1K, 2K or 4K.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"image_urls\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"title\":\"Image URLs\",\"maxItems\":14,\"description\":\"Optional reference images to edit or combine (up to 14), as hosted URLs or compact data URIs.\"},\"n\":{\"type\":\"integer\",\"title\":\"Images\",\"default\":1,\"minimum\":1,\"maximum\":4,\"description\":\"Number of images to generate.\"},\"prompt\":{\"type\":\"string\",\"title\":\"Prompt\",\"minLength\":1,\"description\":\"Text prompt for image generation or editing.\"},\"resolution\":{\"enum\":[\"1K\",\"2K\",\"4K\"],\"type\":\"string\",\"title\":\"Resolution\",\"default\":\"1K\",\"description\":\"Resolution of the generated image.\"},\"size\":{\"enum\":[\"1:1\",\"2:3\",\"3:2\",\"3:4\",\"4:3\",\"4:5\",\"5:4\",\"9:16\",\"16:9\",\"21:9\"],\"type\":\"string\",\"title\":\"Size\",\"default\":\"1:1\",\"description\":\"Aspect ratio of the generated image.\"}},\"additionalProperties\":false}",
     schema_file: "schemas/mindvideo/gemini-3-pro-image-preview-official.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
-        check: crate::validate::Check::MaxItems(14u64),
+        check: crate::__private::validate::Check::MaxItems(14u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MinLength(1u64),
+        check: crate::__private::validate::Check::MinLength(1u64),
     },
 ];
 impl Input {
@@ -315,7 +315,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -338,7 +338,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -644,49 +644,49 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Skyreels V4 Fast is a fast video generation model, making it suitable for efficiency-first video creation.",
     schema: "{\"title\":\"Skyreels V4 Fast\",\"description\":\"Skyreels V4 Fast is a fast video generation model, making it suitable for efficiency-first video creation.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"title\":\"Prompt\",\"minLength\":1,\"description\":\"Text prompt for video generation. When tags are used, the prompt must include them.\"},\"duration\":{\"type\":\"integer\",\"title\":\"Duration\",\"default\":5,\"maximum\":15,\"minimum\":3},\"ref_images\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"tag\",\"type\",\"image_urls\"],\"properties\":{\"tag\":{\"type\":\"string\"},\"type\":{\"enum\":[\"image\",\"grid\"],\"type\":\"string\"},\"audio_url\":{\"type\":\"string\"},\"image_urls\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},\"maxItems\":5,\"minItems\":1}},\"additionalProperties\":false},\"title\":\"Reference images\",\"maxItems\":3,\"description\":\"Omni reference images. All items must use the same type.\"},\"ref_videos\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"tag\",\"type\",\"video_url\"],\"properties\":{\"tag\":{\"type\":\"string\"},\"type\":{\"enum\":[\"reference\",\"extend\"],\"type\":\"string\"},\"video_url\":{\"type\":\"string\"}},\"additionalProperties\":false},\"title\":\"Reference videos\",\"maxItems\":1,\"description\":\"Omni reference videos. Supports one uploaded video.\"},\"resolution\":{\"enum\":[\"480p\",\"720p\",\"1080p\"],\"type\":\"string\",\"title\":\"Resolution\",\"default\":\"1080p\"},\"aspect_ratio\":{\"enum\":[\"16:9\",\"4:3\",\"1:1\",\"9:16\",\"3:4\"],\"type\":\"string\",\"title\":\"Aspect ratio\",\"default\":\"16:9\"},\"end_frame_image\":{\"type\":\"string\",\"title\":\"End frame image\",\"description\":\"End frame image URL for I2V mode.\"},\"mid_frame_images\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"tag\",\"image_url\"],\"properties\":{\"tag\":{\"type\":\"string\"},\"image_url\":{\"type\":\"string\"},\"time_stamp\":{\"type\":\"integer\",\"default\":-1}},\"additionalProperties\":false},\"title\":\"Mid-frame images\",\"maxItems\":6,\"description\":\"I2V keyframes. Tags must start with @ and appear in the prompt.\"},\"prompt_optimizer\":{\"type\":\"boolean\",\"title\":\"Prompt optimizer\",\"default\":true},\"first_frame_image\":{\"type\":\"string\",\"title\":\"First frame image\",\"description\":\"First frame image URL for I2V mode.\"}},\"additionalProperties\":false}",
     schema_file: "schemas/mindvideo/skyreels-v4-fast.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MinLength(1u64),
+        check: crate::__private::validate::Check::MinLength(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Minimum(3f64),
+        check: crate::__private::validate::Check::Minimum(3f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Maximum(15f64),
+        check: crate::__private::validate::Check::Maximum(15f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "ref_images",
         when: None,
-        check: crate::validate::Check::MaxItems(3u64),
+        check: crate::__private::validate::Check::MaxItems(3u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "ref_images/*/image_urls",
         when: None,
-        check: crate::validate::Check::MinItems(1u64),
+        check: crate::__private::validate::Check::MinItems(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "ref_images/*/image_urls",
         when: None,
-        check: crate::validate::Check::MaxItems(5u64),
+        check: crate::__private::validate::Check::MaxItems(5u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "ref_videos",
         when: None,
-        check: crate::validate::Check::MaxItems(1u64),
+        check: crate::__private::validate::Check::MaxItems(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "mid_frame_images",
         when: None,
-        check: crate::validate::Check::MaxItems(6u64),
+        check: crate::__private::validate::Check::MaxItems(6u64),
     },
 ];
 impl Input {
@@ -696,7 +696,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

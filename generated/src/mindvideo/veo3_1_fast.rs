@@ -144,7 +144,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -221,19 +221,19 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Veo 3.1 Fast is Google's fast Veo 3.1 video generation model for quick text-to-video creation.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Veo 3.1 Fast\",\"description\":\"Veo 3.1 Fast is Google's fast Veo 3.1 video generation model for quick text-to-video creation.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"aspect_ratio\":{\"enum\":[\"16:9\",\"9:16\"],\"type\":\"string\",\"title\":\"Aspect ratio\",\"default\":\"16:9\",\"description\":\"Video aspect ratio.\"},\"duration\":{\"enum\":[4,6,8],\"type\":\"integer\",\"title\":\"Duration\",\"default\":8,\"description\":\"Video duration in seconds.\"},\"prompt\":{\"type\":\"string\",\"title\":\"Prompt\",\"minLength\":1,\"description\":\"Text prompt for video generation.\"},\"resolution\":{\"enum\":[\"720p\",\"1080p\"],\"type\":\"string\",\"title\":\"Resolution\",\"default\":\"720p\",\"description\":\"Resolution of the generated video.\"}},\"additionalProperties\":false}",
     schema_file: "schemas/mindvideo/veo3-1-fast.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["4", "6", "8"]),
+        check: crate::__private::validate::Check::Enum(&["4", "6", "8"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MinLength(1u64),
+        check: crate::__private::validate::Check::MinLength(1u64),
     },
 ];
 impl Input {
@@ -243,7 +243,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -158,7 +158,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -253,34 +253,34 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Vidu Q3 generates video from a text prompt and one to seven reference images.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Vidu Q3\",\"description\":\"Vidu Q3 generates video from a text prompt and one to seven reference images.\",\"type\":\"object\",\"required\":[\"prompt\",\"image_urls\"],\"properties\":{\"aspect_ratio\":{\"enum\":[\"16:9\",\"9:16\",\"1:1\"],\"type\":\"string\",\"title\":\"Aspect ratio\",\"description\":\"Video aspect ratio.\"},\"duration\":{\"type\":\"integer\",\"title\":\"Duration\",\"default\":5,\"minimum\":1,\"maximum\":16,\"description\":\"Video duration in seconds (1-16).\"},\"image_urls\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"title\":\"Image URLs\",\"minItems\":1,\"maxItems\":7,\"description\":\"Reference images (1-7), as hosted URLs or compact data URIs.\"},\"prompt\":{\"type\":\"string\",\"title\":\"Prompt\",\"minLength\":1,\"description\":\"Text prompt for video generation.\"},\"resolution\":{\"enum\":[\"540p\",\"720p\",\"1080p\"],\"type\":\"string\",\"title\":\"Resolution\",\"default\":\"720p\",\"description\":\"Resolution of the generated video.\"}},\"additionalProperties\":false}",
     schema_file: "schemas/mindvideo/viduq3.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Maximum(16f64),
+        check: crate::__private::validate::Check::Maximum(16f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
-        check: crate::validate::Check::MinItems(1u64),
+        check: crate::__private::validate::Check::MinItems(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
-        check: crate::validate::Check::MaxItems(7u64),
+        check: crate::__private::validate::Check::MaxItems(7u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MinLength(1u64),
+        check: crate::__private::validate::Check::MinLength(1u64),
     },
 ];
 impl Input {
@@ -290,7 +290,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

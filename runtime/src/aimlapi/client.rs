@@ -57,11 +57,7 @@ impl Protocol for Aimlapi {
     type State = Generation;
     type JobKey = Answer;
     type CallOptions = ();
-    const ENV: Env = Env {
-        api_key: API_KEY_ENV,
-        base_url: BASE_URL_ENV,
-        default_base_url: Some(DEFAULT_BASE_URL),
-    };
+    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
 
     /// The input with `model` (the document's, unless the body names one); local files become
     /// `data:` URIs.
@@ -85,22 +81,16 @@ impl Protocol for Aimlapi {
             let family = family_of(call.input.kind());
             let req = Request::post(info.endpoint, Body::Json(body)).family(Some(family));
             let text = client.transport().send_text(&req).await?;
-            let value: Value = serde_json::from_str(&text).map_err(|e| Error::Decode {
-                message: e.to_string(),
-                body: text.clone(),
-            })?;
+            let value: Value = serde_json::from_str(&text)
+                .map_err(|e| Error::Decode { message: e.to_string(), body: text.clone() })?;
             let Value::Object(answer) = value else {
-                return Err(Error::Decode {
-                    message: "expected a JSON object".into(),
-                    body: text,
-                });
+                return Err(Error::Decode { message: "expected a JSON object".into(), body: text });
             };
-            let followed = call.input.kind() == Kind::Video && answer.get("id").is_some() && answer.get("data").is_none();
+            let followed =
+                call.input.kind() == Kind::Video && answer.get("id").is_some() && answer.get("data").is_none();
             let generation = if followed {
-                let mut g: Generation = serde_json::from_value(Value::Object(answer)).map_err(|e| Error::Decode {
-                    message: e.to_string(),
-                    body: text,
-                })?;
+                let mut g: Generation = serde_json::from_value(Value::Object(answer))
+                    .map_err(|e| Error::Decode { message: e.to_string(), body: text })?;
                 if g.status.is_empty() {
                     g.status = "queued".into();
                 }
@@ -159,17 +149,12 @@ impl Client<Aimlapi> {
         let path = format!("/v2/video/generations?generation_id={}", http::encode_segment(generation_id));
         let family = Some(Family::Video);
         let text = self.transport().send_text(&Request::get(path).family(family)).await?;
-        let value: Value = serde_json::from_str(&text).map_err(|e| Error::Decode {
-            message: e.to_string(),
-            body: text.clone(),
-        })?;
+        let value: Value =
+            serde_json::from_str(&text).map_err(|e| Error::Decode { message: e.to_string(), body: text.clone() })?;
         if value.get("id").is_none() && value.get("status").is_none() {
             return Err(crate::error_body::error_from_body(200, &text, family));
         }
-        serde_json::from_value(value).map_err(|e| Error::Decode {
-            message: e.to_string(),
-            body: text,
-        })
+        serde_json::from_value(value).map_err(|e| Error::Decode { message: e.to_string(), body: text })
     }
 
     /// Poll a video generation until it ends.

@@ -161,14 +161,20 @@ mod tests {
         assert_eq!(g.job_status(), JobStatus::Succeeded);
         assert_eq!(g.outputs()[0].url, "https://cdn.example.com/a.mp4");
         assert_eq!(g.outputs()[0].kind, Some(Kind::Video));
-        for (raw, status) in [("queued", JobStatus::Queued), ("generating", JobStatus::Running), ("error", JobStatus::Failed), ("mystery", JobStatus::Unknown)] {
+        for (raw, status) in [
+            ("queued", JobStatus::Queued),
+            ("generating", JobStatus::Running),
+            ("error", JobStatus::Failed),
+            ("mystery", JobStatus::Unknown),
+        ] {
             assert_eq!(GenerationStatus::parse(raw).normalized(), status, "{raw}");
         }
     }
 
     #[test]
     fn a_synchronous_image_answer_is_a_completed_generation() {
-        let answer = json!({"data": [{"url": "https://cdn.example.com/x.png"}, {"url": "https://cdn.example.com/y.png"}]});
+        let answer =
+            json!({"data": [{"url": "https://cdn.example.com/x.png"}, {"url": "https://cdn.example.com/y.png"}]});
         let g = Generation::completed(answer.as_object().unwrap().clone());
         assert!(g.id.starts_with("sync-"));
         assert_eq!(g.job_status(), JobStatus::Succeeded);
@@ -177,7 +183,10 @@ mod tests {
 
     #[test]
     fn errors_keep_name_and_message() {
-        let g: Generation = serde_json::from_value(json!({"id": "g", "status": "error", "error": {"name": "ContentPolicy", "message": "rejected"}})).unwrap();
+        let g: Generation = serde_json::from_value(
+            json!({"id": "g", "status": "error", "error": {"name": "ContentPolicy", "message": "rejected"}}),
+        )
+        .unwrap();
         let e = g.error(Some(Family::Video)).unwrap();
         assert!(e.to_string().contains("rejected"), "{e}");
     }

@@ -113,14 +113,7 @@ impl<P: Protocol, C: From<Client<P>>> ClientBuilder<P, C> {
     /// base URL is not an http(s) URL.
     pub fn build(self) -> Result<C> {
         let transport = self.settings.build(&P::ENV)?;
-        let core = Core {
-            transport,
-            wait: self.wait,
-            idle_timeout: self.idle_timeout,
-        };
-        Ok(C::from(Client {
-            core: Arc::new(core),
-            _platform: PhantomData,
-        }))
+        let core = Core { transport, wait: self.wait, idle_timeout: self.idle_timeout };
+        Ok(C::from(Client { core: Arc::new(core), _platform: PhantomData }))
     }
 }

@@ -39,19 +39,11 @@ impl<P: Protocol, M: std::fmt::Debug> std::fmt::Debug for Call<'_, P, M> {
 
 impl<'a, P: Protocol, M: CallInput> Call<'a, P, M> {
     pub(crate) fn new(client: &'a Client<P>, input: M) -> Self {
-        Call {
-            client,
-            input,
-            wait: None,
-            options: P::CallOptions::default(),
-        }
+        Call { client, input, wait: None, options: P::CallOptions::default() }
     }
 
     pub(crate) fn submission(&self) -> Submission<'_, P> {
-        Submission {
-            input: &self.input,
-            options: &self.options,
-        }
+        Submission { input: &self.input, options: &self.options }
     }
 
     /// Wait options for [`run`](Self::run) (and skills.video's `stream`) instead of the client's.

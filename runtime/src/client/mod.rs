@@ -46,20 +46,14 @@ pub struct Client<P> {
 
 impl<P> Clone for Client<P> {
     fn clone(&self) -> Self {
-        Client {
-            core: self.core.clone(),
-            _platform: PhantomData,
-        }
+        Client { core: self.core.clone(), _platform: PhantomData }
     }
 }
 
 impl<P: Protocol> std::fmt::Debug for Client<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The transport's Debug redacts the API key.
-        f.debug_struct("Client")
-            .field("platform", &P::PLATFORM)
-            .field("core", &self.core)
-            .finish()
+        f.debug_struct("Client").field("platform", &P::PLATFORM).field("core", &self.core).finish()
     }
 }
 

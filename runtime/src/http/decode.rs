@@ -11,8 +11,5 @@ pub(crate) async fn decode_json<T: DeserializeOwned>(resp: reqwest::Response) ->
 
 /// Decode a successful answer's text; one that does not parse is kept in [`Error::Decode`].
 pub(crate) fn decode_str<T: DeserializeOwned>(text: String) -> Result<T> {
-    serde_json::from_str(&text).map_err(|e| Error::Decode {
-        message: e.to_string(),
-        body: text,
-    })
+    serde_json::from_str(&text).map_err(|e| Error::Decode { message: e.to_string(), body: text })
 }

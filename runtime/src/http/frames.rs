@@ -21,24 +21,14 @@ pub(crate) struct Frame {
 /// `data:` prefixes are stripped and other SSE field lines skipped. An error item is the reason
 /// the body broke off; the stream ends after it.
 pub(crate) fn frames(resp: reqwest::Response) -> BoxStream<'static, std::result::Result<Frame, String>> {
-    let content_type = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let content_type =
+        resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_ascii_lowercase();
     let media_type = content_type.split(';').next().unwrap_or("").trim().to_string();
     match media_type.as_str() {
         "text/event-stream" => resp
             .bytes_stream()
             .eventsource()
-            .map(|r| {
-                r.map(|e| Frame {
-                    event: e.event,
-                    data: e.data,
-                })
-                .map_err(|e| e.to_string())
-            })
+            .map(|r| r.map(|e| Frame { event: e.event, data: e.data }).map_err(|e| e.to_string()))
             .boxed(),
         "application/json" => futures_util::stream::once(async move { resp.text().await })
             .flat_map(|text| {
@@ -56,12 +46,7 @@ pub(crate) fn frames(resp: reqwest::Response) -> BoxStream<'static, std::result:
 /// The elements of a JSON array (or the one object) as frames; a body that is not one JSON
 /// document is read as JSON lines.
 fn json_document_frames(text: &str) -> Vec<std::result::Result<Frame, String>> {
-    let data = |data: String| {
-        Ok(Frame {
-            event: String::new(),
-            data,
-        })
-    };
+    let data = |data: String| Ok(Frame { event: String::new(), data });
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Array(items)) => items.into_iter().map(|v| data(v.to_string())).collect(),
         Ok(v) => vec![data(v.to_string())],
@@ -79,10 +64,7 @@ fn line_frame(line: &str) -> Option<Frame> {
         None if ["event:", "id:", "retry:"].iter().any(|p| line.starts_with(p)) => return None,
         None => line,
     };
-    Some(Frame {
-        event: String::new(),
-        data: data.to_string(),
-    })
+    Some(Frame { event: String::new(), data: data.to_string() })
 }
 
 /// Split a byte stream into lines as they arrive.
@@ -94,11 +76,7 @@ fn json_lines(
         buf: Vec<u8>,
         ended: bool,
     }
-    let state = Lines {
-        body: body.boxed(),
-        buf: Vec::new(),
-        ended: false,
-    };
+    let state = Lines { body: body.boxed(), buf: Vec::new(), ended: false };
     futures_util::stream::unfold(state, |mut st| async move {
         loop {
             let line = match st.buf.iter().position(|&b| b == b'\n') {

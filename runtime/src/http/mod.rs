@@ -31,12 +31,12 @@ use reqwest::Method;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-pub(crate) use decode::{decode_json, decode_str};
-pub(crate) use frames::{frames, Frame};
-pub(crate) use retry::{parse_retry_after, Replay};
-pub use retry::RetryPolicy;
 use crate::error_body::api_error;
 use crate::{Error, Family, Result};
+pub(crate) use decode::{decode_json, decode_str};
+pub(crate) use frames::{frames, Frame};
+pub use retry::RetryPolicy;
+pub(crate) use retry::{parse_retry_after, Replay};
 
 /// A request body.
 #[derive(Debug, Clone)]
@@ -72,15 +72,7 @@ pub(crate) struct Request {
 
 impl Request {
     fn new(method: Method, target: Target, replay: Replay) -> Self {
-        Request {
-            method,
-            target,
-            body: Body::Empty,
-            headers: HeaderMap::new(),
-            replay,
-            family: None,
-            streaming: false,
-        }
+        Request { method, target, body: Body::Empty, headers: HeaderMap::new(), replay, family: None, streaming: false }
     }
 
     /// `GET {base}{path}`, safe to repeat.
@@ -176,9 +168,8 @@ impl Settings {
     pub(crate) fn build(self, env: &Env) -> Result<Transport> {
         let key = match self.api_key {
             Some(k) => k,
-            None => std::env::var(env.api_key).map_err(|_| {
-                Error::Config(format!("no API key: set {} or give one to the builder", env.api_key))
-            })?,
+            None => std::env::var(env.api_key)
+                .map_err(|_| Error::Config(format!("no API key: set {} or give one to the builder", env.api_key)))?,
         };
         let key = key.trim();
         if key.is_empty() {
@@ -213,13 +204,7 @@ impl Settings {
                 .build()
                 .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))?,
         };
-        Ok(Transport {
-            http,
-            base_url,
-            auth,
-            retry: self.retry,
-            timeout: self.timeout,
-        })
+        Ok(Transport { http, base_url, auth, retry: self.retry, timeout: self.timeout })
     }
 }
 
@@ -357,7 +342,6 @@ impl Transport {
             tokio::time::sleep(wait).await;
         }
     }
-
 }
 
 /// Percent-encode one path segment. Unreserved characters and `:` and `@` (legal in a segment,

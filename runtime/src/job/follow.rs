@@ -56,9 +56,7 @@ impl<S: JobState> Updates<S> {
                 };
             }
         }
-        Err(Error::Stream {
-            message: "the stream ended without a terminal status".into(),
-        })
+        Err(Error::Stream { message: "the stream ended without a terminal status".into() })
     }
 }
 
@@ -73,7 +71,12 @@ pub(crate) enum Start<S> {
 }
 
 /// Follow a job: push channel first where there is one, polling otherwise or when it breaks.
-pub(crate) fn follow<P: Protocol>(client: Client<P>, job: JobRef<P>, start: Start<P::State>, options: WaitOptions) -> Updates<P::State> {
+pub(crate) fn follow<P: Protocol>(
+    client: Client<P>,
+    job: JobRef<P>,
+    start: Start<P::State>,
+    options: WaitOptions,
+) -> Updates<P::State> {
     let family = job.family;
     let idle_timeout = client.core.idle_timeout;
     let mut ctx = Ctx {
@@ -155,11 +158,7 @@ impl<P: Protocol> Ctx<P> {
         Error::Deadline {
             id: self.job.id.clone(),
             deadline: self.options.deadline.unwrap_or_default(),
-            last_status: self
-                .last
-                .as_ref()
-                .map(|s| s.raw_status().to_string())
-                .unwrap_or_else(|| "unknown".into()),
+            last_status: self.last.as_ref().map(|s| s.raw_status().to_string()).unwrap_or_else(|| "unknown".into()),
         }
     }
 
@@ -207,10 +206,8 @@ impl<P: Protocol> Ctx<P> {
             Some(remaining) => tokio::time::sleep(wait.min(remaining)).await,
             None => tokio::time::sleep(wait).await,
         }
-        let state = self
-            .within_deadline(P::fetch(&self.client, &self.job))
-            .await
-            .ok_or_else(|| self.deadline_error())??;
+        let state =
+            self.within_deadline(P::fetch(&self.client, &self.job)).await.ok_or_else(|| self.deadline_error())??;
         Ok(state)
     }
 
@@ -233,7 +230,10 @@ impl<P: Protocol> Ctx<P> {
 }
 
 /// One item of the updates and the phase after it; `None` at the end.
-async fn step<P: Protocol>(ctx: &mut Ctx<P>, mut phase: Phase<P::State>) -> Option<(Result<P::State>, Phase<P::State>)> {
+async fn step<P: Protocol>(
+    ctx: &mut Ctx<P>,
+    mut phase: Phase<P::State>,
+) -> Option<(Result<P::State>, Phase<P::State>)> {
     if let Some(first) = ctx.pending.take() {
         let next = ctx.saw(&first, phase);
         return Some((Ok(first), next));
@@ -277,7 +277,9 @@ async fn step<P: Protocol>(ctx: &mut Ctx<P>, mut phase: Phase<P::State>) -> Opti
                 };
                 if !ctx.id_known {
                     let err = Error::Stream {
-                        message: format!("the event stream {broke} before the job id was known; the job may have been created"),
+                        message: format!(
+                            "the event stream {broke} before the job id was known; the job may have been created"
+                        ),
                     };
                     return Some((Err(err), Phase::Done));
                 }
@@ -301,4 +303,3 @@ async fn step<P: Protocol>(ctx: &mut Ctx<P>, mut phase: Phase<P::State>) -> Opti
         };
     }
 }
-

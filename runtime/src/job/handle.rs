@@ -22,11 +22,7 @@ pub struct Job<P: Protocol> {
 impl<P: Protocol> Job<P> {
     /// The job of a submit answer. `key` says where to look it up later.
     pub(crate) fn new(client: Client<P>, submitted: P::State, family: Option<Family>, key: P::JobKey) -> Self {
-        let job = JobRef {
-            id: submitted.job_id().to_string(),
-            family,
-            key,
-        };
+        let job = JobRef { id: submitted.job_id().to_string(), family, key };
         Job::from_parts(client, job, submitted)
     }
 
@@ -37,11 +33,7 @@ impl<P: Protocol> Job<P> {
 
     /// A job from a stored [`JobHandle`]; nothing is sent.
     pub fn resume(client: &Client<P>, handle: JobHandle<P>) -> Self {
-        let job = JobRef {
-            id: handle.id,
-            family: handle.family,
-            key: handle.key,
-        };
+        let job = JobRef { id: handle.id, family: handle.family, key: handle.key };
         Job::from_parts(client.clone(), job, handle.submitted)
     }
 
@@ -100,7 +92,11 @@ impl<P: Protocol> Job<P> {
 
     /// [`wait`](Self::wait) that reports every update (each status or progress change) to
     /// `on_update`, the submit answer first.
-    pub async fn wait_reporting(&self, options: WaitOptions, on_update: impl FnMut(&P::State) + Send) -> Result<P::State> {
+    pub async fn wait_reporting(
+        &self,
+        options: WaitOptions,
+        on_update: impl FnMut(&P::State) + Send,
+    ) -> Result<P::State> {
         self.updates(options).wait_reporting(on_update).await
     }
 
@@ -188,11 +184,6 @@ impl<'de, P: Protocol> Deserialize<'de> for JobHandle<P> {
             return Err(serde::de::Error::custom(format!("a job handle of {p}, not {}", P::PLATFORM)));
         }
         let key = P::JobKey::from_scope(w.scope.as_deref()).map_err(serde::de::Error::custom)?;
-        Ok(JobHandle {
-            id: w.id,
-            family: w.family,
-            key,
-            submitted: w.submitted,
-        })
+        Ok(JobHandle { id: w.id, family: w.family, key, submitted: w.submitted })
     }
 }

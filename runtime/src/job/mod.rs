@@ -33,8 +33,8 @@ mod handle;
 mod state;
 mod wait;
 
-pub(crate) use follow::{follow, Start};
 pub use follow::Updates;
+pub(crate) use follow::{follow, Start};
 pub use handle::{Job, JobHandle};
 pub use state::{Cost, CostUnit, JobState, JobStatus};
 pub use wait::WaitOptions;

@@ -39,11 +39,7 @@ impl Protocol for MindVideo {
     type State = Task;
     type JobKey = ();
     type CallOptions = IdempotencyKey;
-    const ENV: Env = Env {
-        api_key: API_KEY_ENV,
-        base_url: BASE_URL_ENV,
-        default_base_url: Some(DEFAULT_BASE_URL),
-    };
+    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
 
     /// The task envelope `{model, input}`; local files become `data:` URIs.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
@@ -78,7 +74,11 @@ impl Protocol for MindVideo {
     }
 
     /// The task's event stream, folded into task states.
-    fn push(client: &Client<Self>, job: &JobRef<Self>, last: Option<&Task>) -> Option<BoxFuture<'static, Result<PushStream<Task>>>> {
+    fn push(
+        client: &Client<Self>,
+        job: &JobRef<Self>,
+        last: Option<&Task>,
+    ) -> Option<BoxFuture<'static, Result<PushStream<Task>>>> {
         let client = client.clone();
         let family = job.family;
         let id = job.id.clone();

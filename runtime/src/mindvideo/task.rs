@@ -5,8 +5,8 @@ use futures_util::{Stream, StreamExt as _};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use crate::http::Frame;
 use crate::answer::{parse_progress, string_or_number, unwrap_envelope};
+use crate::http::Frame;
 use crate::job::{Cost, CostUnit, JobState, JobStatus};
 use crate::output::{outputs_in, Output};
 use crate::{Error, Family, Platform, Result};
@@ -204,10 +204,7 @@ impl TryFrom<Value> for Task {
                 extra: Map::from_iter([("output".to_string(), v)]),
                 ..TaskOutput::default()
             })),
-            Some(v) => Some(TaskOutput {
-                extra: Map::from_iter([("output".to_string(), v)]),
-                ..TaskOutput::default()
-            }),
+            Some(v) => Some(TaskOutput { extra: Map::from_iter([("output".to_string(), v)]), ..TaskOutput::default() }),
         };
         Ok(Task {
             request_id: w.request_id,
@@ -281,9 +278,7 @@ impl JobState for Task {
     /// other output field.
     fn outputs(&self) -> Vec<Output> {
         match &self.output {
-            Some(output) => serde_json::to_value(output)
-                .map(|v| outputs_in(&v, None, None))
-                .unwrap_or_default(),
+            Some(output) => serde_json::to_value(output).map(|v| outputs_in(&v, None, None)).unwrap_or_default(),
             None => Vec::new(),
         }
     }
@@ -302,9 +297,7 @@ impl JobState for Task {
                 let (code, message) = self.failure();
                 Some(crate::error_body::job_failed(&self.task_id, code, message, family_hint))
             }
-            TaskStatus::Cancelled => Some(Error::JobCanceled {
-                id: self.task_id.clone(),
-            }),
+            TaskStatus::Cancelled => Some(Error::JobCanceled { id: self.task_id.clone() }),
             _ => None,
         }
     }
@@ -343,10 +336,7 @@ impl TaskEvent {
             .to_string();
         let fields = task_fields(&data);
         let field = |k: &str| fields.and_then(|f| f.get(k));
-        let status = field("status")
-            .and_then(Value::as_str)
-            .map(TaskStatus::parse)
-            .or_else(|| status_in_name(&name));
+        let status = field("status").and_then(Value::as_str).map(TaskStatus::parse).or_else(|| status_in_name(&name));
         Some(TaskEvent {
             task_id: field("task_id").and_then(|v| match v {
                 Value::String(s) => Some(s.clone()),
@@ -412,15 +402,13 @@ impl TaskEvent {
 
 /// The object holding the task's fields: the event itself, or its `task` or `data` object.
 fn task_fields(data: &Value) -> Option<&Map<String, Value>> {
-    let is_task = |m: &Map<String, Value>| ["task_id", "status", "progress", "output"].iter().any(|k| m.contains_key(*k));
+    let is_task =
+        |m: &Map<String, Value>| ["task_id", "status", "progress", "output"].iter().any(|k| m.contains_key(*k));
     let outer = data.as_object()?;
     if is_task(outer) {
         return Some(outer);
     }
-    ["task", "data"]
-        .iter()
-        .filter_map(|k| outer.get(*k).and_then(Value::as_object))
-        .find(|m| is_task(m))
+    ["task", "data"].iter().filter_map(|k| outer.get(*k).and_then(Value::as_object)).find(|m| is_task(m))
 }
 
 fn merged_has_status(data: &Value) -> bool {
@@ -463,9 +451,9 @@ impl TaskEvents {
         let inner = crate::http::frames(response)
             .filter_map(|frame| async move {
                 match frame {
-                    Err(reason) => Some(Err(Error::Stream {
-                        message: format!("the task event stream broke: {reason}"),
-                    })),
+                    Err(reason) => {
+                        Some(Err(Error::Stream { message: format!("the task event stream broke: {reason}") }))
+                    }
                     Ok(frame) => TaskEvent::from_frame(&frame).map(Ok),
                 }
             })
@@ -491,10 +479,7 @@ mod tests {
     use serde_json::json;
 
     fn frame(event: &str, data: Value) -> Frame {
-        Frame {
-            event: event.into(),
-            data: data.to_string(),
-        }
+        Frame { event: event.into(), data: data.to_string() }
     }
 
     #[test]
@@ -505,7 +490,10 @@ mod tests {
             "output": {"videos": [{"url": "https://example.com/output/demo.mp4"}]}
         }))
         .unwrap();
-        assert_eq!((t.status.clone(), t.job_status(), t.raw_status()), (TaskStatus::Succeeded, JobStatus::Succeeded, "succeeded"));
+        assert_eq!(
+            (t.status.clone(), t.job_status(), t.raw_status()),
+            (TaskStatus::Succeeded, JobStatus::Succeeded, "succeeded")
+        );
         assert_eq!(t.output.as_ref().unwrap().videos[0].url, "https://example.com/output/demo.mp4");
         let outs = t.outputs();
         assert_eq!((outs.len(), outs[0].kind), (1, Some(crate::Kind::Video)));
@@ -522,23 +510,35 @@ mod tests {
         .unwrap();
         assert_eq!((t.task_id.as_str(), t.status.clone(), t.raw_status()), ("7", TaskStatus::Processing, "Processing"));
         assert_eq!(t.outputs()[0].kind, Some(crate::Kind::Image));
-        let odd: Task = serde_json::from_value(json!({"task_id": "t", "status": "succeeded", "output": "https://cdn/v.mp4"})).unwrap();
+        let odd: Task =
+            serde_json::from_value(json!({"task_id": "t", "status": "succeeded", "output": "https://cdn/v.mp4"}))
+                .unwrap();
         assert_eq!(odd.outputs()[0].url, "https://cdn/v.mp4");
     }
 
     #[test]
     fn events_of_every_shape_apply_to_the_task() {
         let base = Task::unseen("t1");
-        let whole = TaskEvent::from_frame(&frame("", json!({"task_id": "t1", "status": "queued", "cost_estimate": 0.1}))).unwrap();
+        let whole =
+            TaskEvent::from_frame(&frame("", json!({"task_id": "t1", "status": "queued", "cost_estimate": 0.1})))
+                .unwrap();
         let t = whole.apply(&base).unwrap();
         assert_eq!((t.status.clone(), t.cost_estimate), (TaskStatus::Queued, Some(0.1)));
 
-        let partial = TaskEvent::from_frame(&frame("progress", json!({"status": "processing", "progress": 40}))).unwrap();
+        let partial =
+            TaskEvent::from_frame(&frame("progress", json!({"status": "processing", "progress": 40}))).unwrap();
         assert_eq!(partial.progress, Some(0.4));
         let t = partial.apply(&t).unwrap();
-        assert_eq!((t.status.clone(), JobState::progress(&t), t.cost_estimate), (TaskStatus::Processing, Some(0.4), Some(0.1)));
+        assert_eq!(
+            (t.status.clone(), JobState::progress(&t), t.cost_estimate),
+            (TaskStatus::Processing, Some(0.4), Some(0.1))
+        );
 
-        let nested = TaskEvent::from_frame(&frame("", json!({"type": "task.updated", "task": {"task_id": "t1", "progress": "75%"}}))).unwrap();
+        let nested = TaskEvent::from_frame(&frame(
+            "",
+            json!({"type": "task.updated", "task": {"task_id": "t1", "progress": "75%"}}),
+        ))
+        .unwrap();
         assert_eq!(nested.event, "task.updated");
         assert_eq!(JobState::progress(&nested.apply(&t).unwrap()), Some(0.75));
 

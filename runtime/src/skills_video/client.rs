@@ -32,11 +32,7 @@ impl Protocol for SkillsVideo {
     type State = Generation;
     type JobKey = ();
     type CallOptions = ();
-    const ENV: Env = Env {
-        api_key: API_KEY_ENV,
-        base_url: BASE_URL_ENV,
-        default_base_url: Some(DEFAULT_BASE_URL),
-    };
+    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
 
     /// JSON, or the JSON object with file markers that becomes a multipart form.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
@@ -62,11 +58,7 @@ impl Protocol for SkillsVideo {
 /// The submit request: multipart when the body holds a local file, JSON otherwise.
 fn request(call: Submission<'_, SkillsVideo>, path: String) -> Result<Request> {
     let body = call.input.request_body()?;
-    let body = if crate::media::has_files(&body) {
-        Body::Multipart(body)
-    } else {
-        Body::Json(body)
-    };
+    let body = if crate::media::has_files(&body) { Body::Multipart(body) } else { Body::Json(body) };
     Ok(Request::post(path, body).family(Some(family_of(call.input.kind()))))
 }
 
@@ -106,11 +98,7 @@ impl<M: CallInput> Call<'_, SkillsVideo, M> {
             .streaming();
         let options = self.options();
         let client = self.client.clone();
-        let job = JobRef {
-            id: String::new(),
-            family: Some(family_of(self.input.kind())),
-            key: (),
-        };
+        let job = JobRef { id: String::new(), family: Some(family_of(self.input.kind())), key: () };
         let resp = client.transport().send(&req).await?;
         let is_sse = resp
             .headers()
@@ -127,10 +115,7 @@ impl<M: CallInput> Call<'_, SkillsVideo, M> {
                 .map_err(|_| Error::Stream {
                     message: "the answer to the submit did not arrive in time; the job may have been created".into(),
                 })??;
-            let job = JobRef {
-                id: generation.id.clone(),
-                ..job
-            };
+            let job = JobRef { id: generation.id.clone(), ..job };
             Ok(follow(client, job, Start::Known(generation), options))
         }
     }

@@ -222,7 +222,6 @@ impl Generation {
             _ => None,
         }
     }
-
 }
 
 impl JobState for Generation {
@@ -258,11 +257,7 @@ impl JobState for Generation {
     }
 
     fn cost(&self) -> Option<Cost> {
-        self.usage.map(|u| Cost {
-            estimated: None,
-            charged: Some(u.total),
-            unit: CostUnit::Credits,
-        })
+        self.usage.map(|u| Cost { estimated: None, charged: Some(u.total), unit: CostUnit::Credits })
     }
 
     fn error(&self, family_hint: Option<Family>) -> Option<Error> {
@@ -301,8 +296,12 @@ mod tests {
 
     #[test]
     fn the_raw_status_is_kept_and_round_trips() {
-        let g: Generation = serde_json::from_value(json!({"id": "g", "status": "processing", "progress": 0.25})).unwrap();
-        assert_eq!((g.status.clone(), g.raw_status(), g.job_status()), (Status::InProgress, "processing", JobStatus::Running));
+        let g: Generation =
+            serde_json::from_value(json!({"id": "g", "status": "processing", "progress": 0.25})).unwrap();
+        assert_eq!(
+            (g.status.clone(), g.raw_status(), g.job_status()),
+            (Status::InProgress, "processing", JobStatus::Running)
+        );
         assert_eq!(JobState::progress(&g), Some(0.25));
         let back: Generation = serde_json::from_value(serde_json::to_value(&g).unwrap()).unwrap();
         assert_eq!(back, g);
@@ -339,7 +338,8 @@ mod tests {
         assert_eq!(outs[0].kind, Some(Kind::Audio));
 
         let legacy: Generation =
-            serde_json::from_value(json!({"id": "o", "status": "succeeded", "outputUrl": "https://cdn/v.mp4"})).unwrap();
+            serde_json::from_value(json!({"id": "o", "status": "succeeded", "outputUrl": "https://cdn/v.mp4"}))
+                .unwrap();
         let outs = legacy.outputs();
         assert_eq!((outs.len(), outs[0].kind), (1, Some(Kind::Video)));
     }

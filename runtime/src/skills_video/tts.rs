@@ -37,19 +37,12 @@ pub struct TtsRequest {
 impl TtsRequest {
     /// A request for `provider` / `model`.
     pub fn new(provider: impl Into<String>, model: impl Into<String>) -> Self {
-        TtsRequest {
-            provider: Some(provider.into()),
-            model: Some(model.into()),
-            ..Default::default()
-        }
+        TtsRequest { provider: Some(provider.into()), model: Some(model.into()), ..Default::default() }
     }
 
     /// A request for a model id (`minimax-tts/speech-02-hd`).
     pub fn for_model_id(model_id: impl Into<String>) -> Self {
-        TtsRequest {
-            model_id: Some(model_id.into()),
-            ..Default::default()
-        }
+        TtsRequest { model_id: Some(model_id.into()), ..Default::default() }
     }
 
     /// Use this provider endpoint.
@@ -179,19 +172,13 @@ struct Envelope {
 
 /// Decode a 2xx answer; `success: false` is an error of the TTS family.
 pub(crate) fn parse_response(text: &str) -> Result<TtsResponse> {
-    let envelope: Envelope = serde_json::from_str(text).map_err(|e| Error::Decode {
-        message: e.to_string(),
-        body: text.to_string(),
-    })?;
+    let envelope: Envelope =
+        serde_json::from_str(text).map_err(|e| Error::Decode { message: e.to_string(), body: text.to_string() })?;
     match envelope {
-        Envelope {
-            success: true,
-            data: Some(data),
-        } => Ok(data),
-        Envelope { success: true, data: None } => Err(Error::Decode {
-            message: "a successful answer without data".into(),
-            body: text.to_string(),
-        }),
+        Envelope { success: true, data: Some(data) } => Ok(data),
+        Envelope { success: true, data: None } => {
+            Err(Error::Decode { message: "a successful answer without data".into(), body: text.to_string() })
+        }
         Envelope { success: false, .. } => {
             let mut err = crate::error_body::error_from_body(200, text, Some(Family::Tts));
             if let Error::Api { kind, family, message, .. } = &mut err {

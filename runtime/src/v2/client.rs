@@ -88,11 +88,7 @@ impl Protocol for V2 {
     type State = Task;
     type JobKey = Scope;
     type CallOptions = ();
-    const ENV: Env = Env {
-        api_key: API_KEY_ENV,
-        base_url: BASE_URL_ENV,
-        default_base_url: None,
-    };
+    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: None };
 
     /// The input with `model` added; local files become `data:` URIs.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
@@ -175,19 +171,11 @@ impl Client<V2> {
 fn parse_task(text: String, family: Option<Family>) -> Result<Task> {
     let value: Value = match serde_json::from_str(&text) {
         Ok(v) => v,
-        Err(e) => {
-            return Err(Error::Decode {
-                message: e.to_string(),
-                body: text,
-            })
-        }
+        Err(e) => return Err(Error::Decode { message: e.to_string(), body: text }),
     };
     let value = unwrap_envelope(value, "task_id");
     if value.get("task_id").is_none() {
         return Err(crate::error_body::error_from_body(200, &text, family));
     }
-    serde_json::from_value(value).map_err(|e| Error::Decode {
-        message: e.to_string(),
-        body: text,
-    })
+    serde_json::from_value(value).map_err(|e| Error::Decode { message: e.to_string(), body: text })
 }

@@ -12,5 +12,5 @@
 mod client;
 mod task;
 
-pub use client::{Scope, V2, API_KEY_ENV, BASE_URL_ENV};
+pub use client::{Scope, API_KEY_ENV, BASE_URL_ENV, V2};
 pub use task::{Task, TaskStatus};

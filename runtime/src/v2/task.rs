@@ -293,7 +293,10 @@ mod tests {
             "task_id": "dcb8", "action": "MUSIC", "status": "NOT_START", "fail_reason": "",
             "submit_time": 1747203819, "start_time": 1747203819, "finish_time": 0, "progress": "0%", "data": null}}))
         .unwrap();
-        assert_eq!((t.task_id.as_str(), t.job_status(), t.finish_time, t.data.clone()), ("dcb8", JobStatus::Queued, None, None));
+        assert_eq!(
+            (t.task_id.as_str(), t.job_status(), t.finish_time, t.data.clone()),
+            ("dcb8", JobStatus::Queued, None, None)
+        );
         assert_eq!(JobState::progress(&t), Some(0.0));
         assert!(t.outputs().is_empty());
     }

@@ -237,7 +237,7 @@ impl ::std::convert::TryFrom<::std::string::String> for VideoWriteMode {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -354,10 +354,10 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"alibaba/wan2.2-14b-animate-move\"]},\"video_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A HTTPS URL pointing to a video or a data URI containing a video. This video will be used as a reference during generation.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image. If the input image does not match the chosen aspect ratio, it is resized and center cropped\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"480p\",\"580p\",\"720p\"],\"default\":\"480p\",\"description\":\"The resolution of the output video, where the number refers to the short side in pixels.\"},\"num_inference_steps\":{\"type\":\"integer\",\"default\":20,\"description\":\"Number of inference steps for sampling. Higher values give better quality but take longer\"},\"enable_safety_checker\":{\"type\":\"boolean\",\"description\":\"If set to true, the safety checker will be enabled.\"},\"shift\":{\"type\":\"number\",\"default\":5,\"description\":\"Shift value for the video.\"},\"video_quality\":{\"type\":\"string\",\"enum\":[\"low\",\"medium\",\"high\",\"maximum\"],\"default\":\"high\",\"description\":\"The quality of the generated video.\"},\"video_write_mode\":{\"type\":\"string\",\"enum\":[\"fast\",\"balanced\",\"small\"],\"default\":\"balanced\",\"description\":\"The write mode of the output video. Faster write mode means faster results but larger file size, balanced write mode is a good compromise between speed and quality, and small write mode is the slowest but produces the smallest file size\"}},\"required\":[\"model\",\"video_url\",\"image_url\"],\"title\":\"alibaba/wan2.2-14b-animate-move\"}",
     schema_file: "schemas/aimlapi/alibaba/wan2.2-14b-animate-move.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[];
+pub static RULES: &[crate::__private::validate::Rule] = &[];
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.
     pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {
@@ -365,7 +365,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

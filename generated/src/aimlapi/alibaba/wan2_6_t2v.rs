@@ -244,7 +244,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ShotType {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -374,14 +374,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"alibaba/wan-2-6-t2v\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"audio_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"The URL of the audio file. The model will use this audio to generate the video.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\",\"1:1\",\"4:3\",\"3:4\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"720p\",\"1080p\"],\"default\":\"1080p\",\"description\":\"An enumeration where the short side of the video frame determines the resolution.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,10,15],\"default\":\"10\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated video.\"},\"shot_type\":{\"type\":\"string\",\"enum\":[\"single\",\"multi\"],\"default\":\"single\",\"description\":\"Specifies the shot type of the generated video, that is, whether the video consists of a single continuous shot or multiple switched shots.\\nThis parameter takes effect only when \\\"prompt_extend\\\" is set to 'true':\\n- single: (default) Outputs a single-shot video.\\n- multi: Outputs a multi-shot video.\"},\"generate_audio\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Specifies whether to automatically add audio to the generated video.\\nThis parameter takes effect only when 'audio_url' is not provided.\"},\"seed\":{\"type\":\"integer\",\"description\":\"Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.\"},\"enhance_prompt\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to enable prompt expansion.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"alibaba/wan-2-6-t2v\"}",
     schema_file: "schemas/aimlapi/alibaba/wan2.6-t2v.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "10", "15"]),
+        check: crate::__private::validate::Check::Enum(&["5", "10", "15"]),
     },
 ];
 impl Input {
@@ -391,7 +391,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -107,7 +107,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -216,14 +216,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"bytedance/seedance-1-0-pro-t2v\"]},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image that will serve as the visual base or the first frame for the video.\"},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"480p\",\"720p\",\"1080p\"],\"default\":\"1080p\",\"description\":\"An enumeration where the short side of the video frame determines the resolution.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,10]},\"watermark\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Whether the video contains a watermark.\"},\"seed\":{\"type\":\"integer\",\"description\":\"Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.\"},\"camerafixed\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Whether to fix the camera position.\\n- true: Fix the camera position. The platform will append instructions to fix the camera position in the user's prompt, but the actual effect is not guaranteed.\\n- false: Do not fix the camera position.\"},\"last_image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image to be used as the last frame of the video.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"bytedance/seedance-1-0-pro-t2v\"}",
     schema_file: "schemas/aimlapi/bytedance/seedance-1.0-pro-text-to-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "10"]),
+        check: crate::__private::validate::Check::Enum(&["5", "10"]),
     },
 ];
 impl Input {
@@ -233,7 +233,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

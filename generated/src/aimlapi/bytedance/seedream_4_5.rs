@@ -175,7 +175,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`ImageSizeVariant0`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct ImageSizeVariant0Builder {
@@ -300,19 +300,19 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"bytedance/seedream-4-5\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"image_urls\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"minItems\":1,\"maxItems\":14,\"description\":\"List of URLs or local Base64 encoded images to edit.\"},\"image_size\":{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"width\":{\"type\":\"integer\",\"minimum\":1440,\"maximum\":4096,\"default\":2048},\"height\":{\"type\":\"integer\",\"minimum\":1440,\"maximum\":4096,\"default\":2048}}},{\"type\":\"string\",\"enum\":[\"2K\",\"4K\"]}],\"description\":\"The size of the generated image.\"},\"response_format\":{\"type\":\"string\",\"enum\":[\"url\",\"b64_json\"],\"default\":\"url\",\"description\":\"The format in which the generated images are returned.\"},\"seed\":{\"type\":\"integer\",\"description\":\"The same seed and the same prompt given to the same version of the model will output the same image every time.\"},\"watermark\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Add an invisible watermark to the generated images.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"bytedance/seedream-4-5\"}",
     schema_file: "schemas/aimlapi/bytedance/seedream-4-5.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
-        check: crate::validate::Check::MinItems(1u64),
+        check: crate::__private::validate::Check::MinItems(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
-        check: crate::validate::Check::MaxItems(14u64),
+        check: crate::__private::validate::Check::MaxItems(14u64),
     },
 ];
 impl Input {
@@ -322,7 +322,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -277,7 +277,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SafetyTolerance {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -392,34 +392,34 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"flux-pro/v1.1-ultra\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":4000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"num_images\":{\"type\":\"number\",\"minimum\":1,\"maximum\":4,\"default\":1,\"description\":\"The number of images to generate.\"},\"seed\":{\"type\":\"integer\",\"minimum\":1,\"description\":\"The same seed and the same prompt given to the same version of the model will output the same image every time.\"},\"safety_tolerance\":{\"type\":\"string\",\"enum\":[\"1\",\"2\",\"3\",\"4\",\"5\",\"6\"],\"default\":\"2\",\"description\":\"The safety tolerance level for the generated image. 1 being the most strict and 5 being the most permissive.\"},\"output_format\":{\"type\":\"string\",\"enum\":[\"jpeg\",\"png\"],\"default\":\"jpeg\",\"description\":\"The format of the generated image.\"},\"enable_safety_checker\":{\"type\":\"boolean\",\"default\":true,\"description\":\"If set to True, the safety checker will be enabled.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"21:9\",\"16:9\",\"4:3\",\"3:2\",\"1:1\",\"2:3\",\"3:4\",\"9:16\",\"9:21\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated image.\"},\"raw\":{\"type\":\"boolean\",\"enum\":[false],\"default\":false,\"description\":\"Generate less processed, more natural-looking images.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"flux-pro/v1.1-ultra\"}",
     schema_file: "schemas/aimlapi/flux/flux-pro-v1.1-ultra.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(4000u64),
+        check: crate::__private::validate::Check::MaxLength(4000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "raw",
         when: None,
-        check: crate::validate::Check::Enum(&["false"]),
+        check: crate::__private::validate::Check::Enum(&["false"]),
     },
 ];
 impl Input {
@@ -429,7 +429,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

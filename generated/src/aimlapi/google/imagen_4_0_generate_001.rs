@@ -246,7 +246,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SafetySetting {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -369,29 +369,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"google/imagen-4.0-generate-001\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":400,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"convert_base64_to_url\":{\"type\":\"boolean\",\"default\":true,\"description\":\"If True, the URL to the image will be returned; otherwise, the file will be provided in base64 format.\"},\"num_images\":{\"type\":\"integer\",\"maximum\":4,\"default\":1,\"description\":\"The number of images to generate.\"},\"seed\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":4294967295,\"description\":\"The same seed and the same prompt given to the same version of the model will output the same image every time.\"},\"enhance_prompt\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Optional parameter to use an LLM-based prompt rewriting feature for higher-quality images that better match the original prompt. Disabling it may affect image quality and prompt alignment.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"1:1\",\"9:16\",\"16:9\",\"3:4\",\"4:3\"],\"default\":\"1:1\",\"description\":\"The aspect ratio of the generated image.\"},\"person_generation\":{\"type\":\"string\",\"enum\":[\"dont_allow\",\"allow_adult\"],\"default\":\"allow_adult\",\"description\":\"Allow generation of people.\"},\"safety_setting\":{\"type\":\"string\",\"enum\":[\"block_low_and_above\",\"block_medium_and_above\",\"block_only_high\"],\"default\":\"block_medium_and_above\",\"description\":\"Adds a filter level to safety filtering.\"},\"add_watermark\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Add an invisible watermark to the generated images.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"google/imagen-4.0-generate-001\"}",
     schema_file: "schemas/aimlapi/google/imagen-4.0-generate-001.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(400u64),
+        check: crate::__private::validate::Check::MaxLength(400u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Maximum(4294967295f64),
+        check: crate::__private::validate::Check::Maximum(4294967295f64),
     },
 ];
 impl Input {
@@ -401,7 +401,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -162,7 +162,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -282,14 +282,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"google/veo-3.1-t2v\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\"],\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[4,6,8],\"default\":\"8\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"720p\",\"1080p\"],\"default\":\"1080p\"},\"generate_audio\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to generate audio for the video.\"},\"seed\":{\"type\":\"integer\",\"description\":\"Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.\"},\"auto_fix\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to automatically attempt to fix prompts that fail content policy or other validation checks by rewriting them.\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated video.\"},\"enhance_prompt\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to enhance the video generation.\"},\"provider\":{\"type\":\"string\",\"description\":\"Provider routing override. `google` runs native Google with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Google -> fal.ai fallback chain. Case-insensitive.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"google/veo-3.1-t2v\"}",
     schema_file: "schemas/aimlapi/google/veo-3.1-t2v.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["4", "6", "8"]),
+        check: crate::__private::validate::Check::Enum(&["4", "6", "8"]),
     },
 ];
 impl Input {
@@ -299,7 +299,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

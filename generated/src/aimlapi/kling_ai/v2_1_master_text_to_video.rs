@@ -258,7 +258,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`AdvancedCameraControl`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct AdvancedCameraControlBuilder {
@@ -415,34 +415,34 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"klingai/v2.1-master-text-to-video\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\",\"1:1\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,10]},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated video.\"},\"cfg_scale\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1,\"description\":\"The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.\"},\"camera_control\":{\"type\":\"string\",\"enum\":[\"down_back\",\"forward_up\",\"right_turn_forward\",\"left_turn_forward\"],\"description\":\"Camera control parameters.\"},\"advanced_camera_control\":{\"type\":\"object\",\"properties\":{\"movement_type\":{\"type\":\"string\",\"enum\":[\"horizontal\",\"vertical\",\"pan\",\"tilt\",\"roll\",\"zoom\"],\"description\":\"The type of camera movement.\"},\"movement_value\":{\"type\":\"integer\",\"minimum\":-10,\"maximum\":10,\"description\":\"The value of the camera movement.\"}},\"required\":[\"movement_type\",\"movement_value\"],\"description\":\"Advanced camera control parameters.\"},\"provider\":{\"type\":\"string\",\"description\":\"Provider routing override. `kling` (alias `klingai`) runs native Kling with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Kling -> fal.ai fallback chain. Case-insensitive.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"klingai/v2.1-master-text-to-video\"}",
     schema_file: "schemas/aimlapi/kling-ai/v2.1-master-text-to-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "10"]),
+        check: crate::__private::validate::Check::Enum(&["5", "10"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "cfg_scale",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "cfg_scale",
         when: None,
-        check: crate::validate::Check::Maximum(1f64),
+        check: crate::__private::validate::Check::Maximum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "advanced_camera_control/movement_value",
         when: None,
-        check: crate::validate::Check::Minimum(-10f64),
+        check: crate::__private::validate::Check::Minimum(-10f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "advanced_camera_control/movement_value",
         when: None,
-        check: crate::validate::Check::Maximum(10f64),
+        check: crate::__private::validate::Check::Maximum(10f64),
     },
 ];
 impl Input {
@@ -452,7 +452,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -30,7 +30,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -123,24 +123,24 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"klingai/v2.5-turbo/pro/image-to-video\"]},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image that will serve as the visual base or the first frame for the video.\"},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,10],\"default\":\"5\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated video.\"},\"cfg_scale\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1,\"description\":\"The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt.\"},\"provider\":{\"type\":\"string\",\"description\":\"Provider routing override. `kling` (alias `klingai`) runs native Kling with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Kling -> fal.ai fallback chain. Case-insensitive.\"}},\"required\":[\"model\",\"image_url\",\"prompt\"],\"title\":\"klingai/v2.5-turbo/pro/image-to-video\"}",
     schema_file: "schemas/aimlapi/kling-ai/v2.5-turbo-pro-image-to-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "10"]),
+        check: crate::__private::validate::Check::Enum(&["5", "10"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "cfg_scale",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "cfg_scale",
         when: None,
-        check: crate::validate::Check::Maximum(1f64),
+        check: crate::__private::validate::Check::Maximum(1f64),
     },
 ];
 impl Input {
@@ -150,7 +150,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -106,7 +106,7 @@ pub struct MultiPromptItem {
     /// Maximum length: 3072.
     pub prompt: ::std::string::String,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -223,34 +223,34 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"klingai/video-v3-turbo-pro-text-to-video\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":3072,\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"multi_prompt\":{\"type\":\"array\",\"nullable\":true,\"items\":{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\",\"maxLength\":3072,\"description\":\"Text prompt for this storyboard shot.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15],\"default\":\"5\"}},\"required\":[\"prompt\"]},\"minItems\":1,\"maxItems\":6,\"description\":\"Multi-shot storyboard with 1 to 6 shots. Mutually exclusive with prompt.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[3,4,5,6,7,8,9,10,11,12,13,14,15],\"default\":\"5\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\",\"1:1\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"}},\"required\":[\"model\"],\"title\":\"klingai/video-v3-turbo-pro-text-to-video\"}",
     schema_file: "schemas/aimlapi/kling-ai/v3-turbo-pro-text-to-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(3072u64),
+        check: crate::__private::validate::Check::MaxLength(3072u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "multi_prompt",
         when: None,
-        check: crate::validate::Check::MinItems(1u64),
+        check: crate::__private::validate::Check::MinItems(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "multi_prompt",
         when: None,
-        check: crate::validate::Check::MaxItems(6u64),
+        check: crate::__private::validate::Check::MaxItems(6u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "multi_prompt/*/prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(3072u64),
+        check: crate::__private::validate::Check::MaxLength(3072u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "multi_prompt/*/duration",
         when: None,
-        check: crate::validate::Check::Enum(
+        check: crate::__private::validate::Check::Enum(
             &[
                 "1",
                 "2",
@@ -270,10 +270,10 @@ pub static RULES: &[crate::validate::Rule] = &[
             ],
         ),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(
+        check: crate::__private::validate::Check::Enum(
             &["3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15"],
         ),
     },
@@ -285,7 +285,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -470,7 +470,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -743,14 +743,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"luma/ray-2\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"540p\",\"720p\",\"1080p\",\"4k\"],\"default\":\"1080p\",\"description\":\"The resolution of the output video, where the number refers to the short side in pixels.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"1:1\",\"16:9\",\"9:16\",\"4:3\",\"3:4\",\"21:9\",\"9:21\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,9],\"default\":\"5\"},\"keyframes\":{\"type\":\"object\",\"properties\":{\"frame0\":{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"image\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"type\",\"url\"]},{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"generation\"]},\"id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"type\",\"id\"]},{\"nullable\":true}]},\"frame1\":{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"image\"]},\"url\":{\"type\":\"string\",\"format\":\"uri\"}},\"required\":[\"type\",\"url\"]},{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"generation\"]},\"id\":{\"type\":\"string\",\"format\":\"uuid\"}},\"required\":[\"type\",\"id\"]},{\"nullable\":true}]}},\"description\":\"Keyframes for image-to-video, extend, or interpolate\"},\"loop\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Whether to loop the video\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"luma/ray-2\"}",
     schema_file: "schemas/aimlapi/luma-ai/ray-2.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "9"]),
+        check: crate::__private::validate::Check::Enum(&["5", "9"]),
     },
 ];
 impl Input {
@@ -760,7 +760,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

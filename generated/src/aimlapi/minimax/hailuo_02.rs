@@ -99,7 +99,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -197,19 +197,19 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"minimax/hailuo-02\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":2000,\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image that will serve as the first frame for the video.\\nImage specifications: \\n- format must be JPG, JPEG, or PNG; \\n- aspect ratio should be greater than 2:5 and less than 5:2; \\n- the shorter side must exceed 300 pixels; \\n- file size must not exceed 20MB.\"},\"last_image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image to be used as the last frame of the video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"768P\",\"1080P\"],\"default\":\"768P\",\"description\":\"The dimensions of the video display. 1080p corresponds to 1920 x 1080 pixels, 768p corresponds to 1366 x 768 pixels.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[6,10]},\"enhance_prompt\":{\"type\":\"boolean\",\"default\":true,\"description\":\"If True, the incoming prompt will be automatically optimized to improve generation quality when needed. For more precise control, set it to False — the model will then follow the instructions more strictly.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"minimax/hailuo-02\"}",
     schema_file: "schemas/aimlapi/minimax/hailuo-02.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(2000u64),
+        check: crate::__private::validate::Check::MaxLength(2000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["6", "10"]),
+        check: crate::__private::validate::Check::Enum(&["6", "10"]),
     },
 ];
 impl Input {
@@ -219,7 +219,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -274,7 +274,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Style {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -371,19 +371,19 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"dall-e-3\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":4000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"n\":{\"type\":\"number\",\"enum\":[1],\"default\":1,\"description\":\"The number of images to generate.\"},\"quality\":{\"type\":\"string\",\"enum\":[\"standard\",\"hd\"],\"default\":\"standard\",\"description\":\"The quality of the image that will be generated.\"},\"size\":{\"type\":\"string\",\"enum\":[\"1024x1024\",\"1024x1792\",\"1792x1024\"],\"default\":\"1024x1024\",\"description\":\"The size of the generated image.\"},\"style\":{\"type\":\"string\",\"enum\":[\"vivid\",\"natural\"],\"default\":\"vivid\",\"description\":\"The style of the generated images.\"},\"response_format\":{\"type\":\"string\",\"enum\":[\"url\",\"b64_json\"],\"default\":\"url\",\"description\":\"The format in which the generated images are returned.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"dall-e-3\"}",
     schema_file: "schemas/aimlapi/openai/dall-e-3.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(4000u64),
+        check: crate::__private::validate::Check::MaxLength(4000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Enum(&["1"]),
+        check: crate::__private::validate::Check::Enum(&["1"]),
     },
 ];
 impl Input {
@@ -393,7 +393,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -422,7 +422,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Size {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -550,29 +550,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"openai/gpt-image-1\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":32000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"background\":{\"type\":\"string\",\"enum\":[\"transparent\",\"opaque\",\"auto\"],\"default\":\"auto\",\"description\":\"Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.\\nIf transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.\"},\"moderation\":{\"type\":\"string\",\"enum\":[\"low\",\"auto\"],\"default\":\"auto\",\"description\":\"Control the content-moderation level for images.\"},\"n\":{\"type\":\"number\",\"enum\":[1],\"default\":1,\"description\":\"The number of images to generate.\"},\"output_compression\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100,\"default\":100,\"description\":\"The compression level (0-100%) for the generated images.\"},\"output_format\":{\"type\":\"string\",\"enum\":[\"png\",\"jpeg\",\"webp\"],\"default\":\"png\",\"description\":\"The format of the generated image.\"},\"quality\":{\"type\":\"string\",\"enum\":[\"low\",\"high\",\"medium\"],\"default\":\"medium\",\"description\":\"The quality of the image that will be generated.\"},\"size\":{\"type\":\"string\",\"enum\":[\"1024x1024\",\"1024x1536\",\"1536x1024\"],\"default\":\"1024x1024\",\"description\":\"The size of the generated image.\"},\"response_format\":{\"type\":\"string\",\"enum\":[\"url\",\"b64_json\"],\"default\":\"url\",\"description\":\"The format in which the generated images are returned.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"openai/gpt-image-1\"}",
     schema_file: "schemas/aimlapi/openai/gpt-image-1.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(32000u64),
+        check: crate::__private::validate::Check::MaxLength(32000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Enum(&["1"]),
+        check: crate::__private::validate::Check::Enum(&["1"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "output_compression",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "output_compression",
         when: None,
-        check: crate::validate::Check::Maximum(100f64),
+        check: crate::__private::validate::Check::Maximum(100f64),
     },
 ];
 impl Input {
@@ -582,7 +582,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

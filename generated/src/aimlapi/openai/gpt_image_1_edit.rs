@@ -594,7 +594,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Size {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`ImageVariant0`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct ImageVariant0Builder {
@@ -1077,34 +1077,34 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"openai/gpt-image-1\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":32000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"image\":{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"buffer\":{\"anyOf\":[{\"nullable\":true},{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"Buffer\"]},\"data\":{\"type\":\"array\",\"items\":{\"type\":\"number\"}}},\"required\":[\"type\",\"data\"]},{\"nullable\":true}]},\"mimetype\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"originalname\":{\"type\":\"string\"},\"encoding\":{\"type\":\"string\"},\"fieldname\":{\"type\":\"string\"}},\"required\":[\"mimetype\",\"originalname\",\"encoding\",\"fieldname\"]},{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"buffer\":{\"anyOf\":[{\"nullable\":true},{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"Buffer\"]},\"data\":{\"type\":\"array\",\"items\":{\"type\":\"number\"}}},\"required\":[\"type\",\"data\"]},{\"nullable\":true}]},\"mimetype\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"originalname\":{\"type\":\"string\"},\"encoding\":{\"type\":\"string\"},\"fieldname\":{\"type\":\"string\"}},\"required\":[\"mimetype\",\"originalname\",\"encoding\",\"fieldname\"]},\"maxItems\":16}],\"description\":\"The image(s) to edit. Must be a supported image file or an array of images. Each image should be a png, webp, or jpg file less than 50MB. You can provide up to 16 images.\"},\"size\":{\"type\":\"string\",\"enum\":[\"1024x1024\",\"1024x1536\",\"1536x1024\"],\"default\":\"1024x1024\",\"description\":\"The size of the generated image.\"},\"quality\":{\"type\":\"string\",\"enum\":[\"low\",\"high\",\"medium\"],\"default\":\"medium\",\"description\":\"The quality of the image that will be generated.\"},\"output_format\":{\"type\":\"string\",\"enum\":[\"png\",\"jpeg\",\"webp\"],\"default\":\"png\",\"description\":\"The format of the generated image.\"},\"mask\":{\"type\":\"object\",\"properties\":{\"buffer\":{\"anyOf\":[{\"nullable\":true},{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\",\"enum\":[\"Buffer\"]},\"data\":{\"type\":\"array\",\"items\":{\"type\":\"number\"}}},\"required\":[\"type\",\"data\"]},{\"nullable\":true}]},\"mimetype\":{\"type\":\"string\"},\"size\":{\"type\":\"integer\"},\"originalname\":{\"type\":\"string\"},\"encoding\":{\"type\":\"string\"},\"fieldname\":{\"type\":\"string\"}},\"required\":[\"mimetype\",\"originalname\",\"encoding\",\"fieldname\"],\"description\":\"An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file, less than 4MB, and have the same dimensions as image.\"},\"background\":{\"type\":\"string\",\"enum\":[\"transparent\",\"opaque\",\"auto\"],\"default\":\"auto\",\"description\":\"Allows to set transparency for the background of the generated image(s). When auto is used, the model will automatically determine the best background for the image.\\nIf transparent, the output format needs to support transparency, so it should be set to either png (default value) or webp.\"},\"n\":{\"type\":\"number\",\"minimum\":1,\"maximum\":10,\"default\":1,\"description\":\"The number of images to generate.\"},\"output_compression\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":100,\"default\":100,\"description\":\"Compression level (0-100%), applies to JPEG and WebP only.\"},\"response_format\":{\"type\":\"string\",\"enum\":[\"url\",\"b64_json\"],\"default\":\"url\",\"description\":\"The format in which the generated images are returned.\"}},\"required\":[\"model\",\"prompt\",\"image\"],\"title\":\"openai/gpt-image-1\"}",
     schema_file: "schemas/aimlapi/openai/gpt-image-1-edit.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(32000u64),
+        check: crate::__private::validate::Check::MaxLength(32000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(10f64),
+        check: crate::__private::validate::Check::Maximum(10f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "output_compression",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "output_compression",
         when: None,
-        check: crate::validate::Check::Maximum(100f64),
+        check: crate::__private::validate::Check::Maximum(100f64),
     },
 ];
 impl Input {
@@ -1114,7 +1114,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

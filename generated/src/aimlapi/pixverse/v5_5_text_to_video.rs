@@ -334,7 +334,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ThinkingType {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -467,14 +467,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"pixverse/v5.5/text-to-video\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"4:3\",\"1:1\",\"3:4\",\"9:16\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"360p\",\"540p\",\"720p\",\"1080p\"],\"default\":\"720p\",\"description\":\"An enumeration where the short side of the video frame determines the resolution.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The output video length in seconds. The 1080p quality option does not support 8-second videos.\",\"enum\":[5,8,10],\"default\":\"5\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated video.\"},\"style\":{\"type\":\"string\",\"enum\":[\"anime\",\"3d_animation\",\"clay\",\"comic\",\"cyberpunk\"],\"description\":\"The style of the generated video.\"},\"seed\":{\"type\":\"integer\",\"description\":\"Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.\"},\"generate_audio_switch\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Enable audio generation.\\n- true: Audio on.\\n- false: Audio off.\"},\"generate_multi_clip_switch\":{\"type\":\"boolean\",\"default\":false,\"description\":\"Enable multi-clip generation with dynamic camera changes.\\n- true: Multi-clip. \\n- false: Single-clip.\"},\"thinking_type\":{\"type\":\"string\",\"enum\":[\"enabled\",\"disabled\",\"auto\"],\"default\":\"enabled\",\"description\":\"Prompt reasoning enhancement mode. \\n- \\\"enabled\\\": Turn on prompt optimization. \\n- \\\"disabled\\\": Turn off prompt optimization. \\n- \\\"auto\\\" or omitted: Let the model decide automatically.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"pixverse/v5.5/text-to-video\"}",
     schema_file: "schemas/aimlapi/pixverse/v5.5-text-to-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "8", "10"]),
+        check: crate::__private::validate::Check::Enum(&["5", "8", "10"]),
     },
 ];
 impl Input {
@@ -484,7 +484,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -350,7 +350,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Style {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`ColorsItem`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct ColorsItemBuilder {
@@ -527,49 +527,49 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"recraft-v3\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":4000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"image_size\":{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"width\":{\"type\":\"integer\",\"minimum\":64,\"maximum\":1536,\"default\":1024},\"height\":{\"type\":\"integer\",\"minimum\":64,\"maximum\":1536,\"default\":768}},\"description\":\"For both height and width, the value must be a multiple of 32.\"},{\"type\":\"string\",\"enum\":[\"square_hd\",\"square\",\"portrait_4_3\",\"portrait_16_9\",\"landscape_4_3\",\"landscape_16_9\"],\"description\":\"The size of the generated image.\"}],\"default\":\"square_hd\"},\"style\":{\"type\":\"string\",\"enum\":[\"any\",\"realistic_image\",\"digital_illustration\",\"vector_illustration\",\"realistic_image/b_and_w\",\"realistic_image/hard_flash\",\"realistic_image/hdr\",\"realistic_image/natural_light\",\"realistic_image/studio_portrait\",\"realistic_image/enterprise\",\"realistic_image/motion_blur\",\"digital_illustration/pixel_art\",\"digital_illustration/hand_drawn\",\"digital_illustration/grain\",\"digital_illustration/infantile_sketch\",\"digital_illustration/2d_art_poster\",\"digital_illustration/handmade_3d\",\"digital_illustration/hand_drawn_outline\",\"digital_illustration/engraving_color\",\"digital_illustration/2d_art_poster_2\",\"vector_illustration/engraving\",\"vector_illustration/line_art\",\"vector_illustration/line_circuit\",\"vector_illustration/linocut\"],\"default\":\"realistic_image\",\"description\":\"The style of the generated images.\"},\"colors\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"r\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255},\"g\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255},\"b\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}},\"required\":[\"r\",\"g\",\"b\"]},\"default\":[],\"description\":\"An array of preferred colors.\"},\"num_images\":{\"type\":\"number\",\"enum\":[1],\"default\":1,\"description\":\"The number of images to generate.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"recraft-v3\"}",
     schema_file: "schemas/aimlapi/recraft-ai/recraft-v3.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(4000u64),
+        check: crate::__private::validate::Check::MaxLength(4000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "colors/*/r",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "colors/*/r",
         when: None,
-        check: crate::validate::Check::Maximum(255f64),
+        check: crate::__private::validate::Check::Maximum(255f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "colors/*/g",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "colors/*/g",
         when: None,
-        check: crate::validate::Check::Maximum(255f64),
+        check: crate::__private::validate::Check::Maximum(255f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "colors/*/b",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "colors/*/b",
         when: None,
-        check: crate::validate::Check::Maximum(255f64),
+        check: crate::__private::validate::Check::Maximum(255f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Enum(&["1"]),
+        check: crate::__private::validate::Check::Enum(&["1"]),
     },
 ];
 impl Input {
@@ -579,7 +579,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

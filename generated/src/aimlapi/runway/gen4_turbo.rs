@@ -115,7 +115,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tail_image_url: ::std::option::Option<crate::MediaInput>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -209,29 +209,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"runway/gen4_turbo\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":1000,\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A HTTPS URL or data URI containing an encoded image to be used as the first frame of the generated video.\"},\"tail_image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A HTTPS URL or data URI containing an encoded image to be used as the last frame of the generated video.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\",\"4:3\",\"3:4\",\"1:1\",\"21:9\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,10],\"default\":\"5\"},\"seed\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":4294967295,\"description\":\"Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.\"}},\"required\":[\"model\",\"image_url\"],\"title\":\"runway/gen4_turbo\"}",
     schema_file: "schemas/aimlapi/runway/gen4_turbo.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(1000u64),
+        check: crate::__private::validate::Check::MaxLength(1000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["5", "10"]),
+        check: crate::__private::validate::Check::Enum(&["5", "10"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Minimum(0f64),
+        check: crate::__private::validate::Check::Minimum(0f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Maximum(4294967295f64),
+        check: crate::__private::validate::Check::Maximum(4294967295f64),
     },
 ];
 impl Input {
@@ -241,7 +241,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

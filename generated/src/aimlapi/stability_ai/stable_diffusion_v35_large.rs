@@ -213,7 +213,7 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`ImageSizeVariant0`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct ImageSizeVariant0Builder {
@@ -365,49 +365,49 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"stable-diffusion-v35-large\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":4000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"num_images\":{\"type\":\"number\",\"minimum\":1,\"maximum\":4,\"default\":1,\"description\":\"The number of images to generate.\"},\"seed\":{\"type\":\"integer\",\"minimum\":1,\"description\":\"The same seed and the same prompt given to the same version of the model will output the same image every time.\"},\"image_size\":{\"anyOf\":[{\"type\":\"object\",\"properties\":{\"width\":{\"type\":\"integer\",\"minimum\":64,\"maximum\":1536,\"default\":1024},\"height\":{\"type\":\"integer\",\"minimum\":64,\"maximum\":1536,\"default\":768}},\"description\":\"For both height and width, the value must be a multiple of 32.\"},{\"type\":\"string\",\"enum\":[\"square_hd\",\"square\",\"portrait_4_3\",\"portrait_16_9\",\"landscape_4_3\",\"landscape_16_9\"],\"description\":\"The size of the generated image.\"}],\"default\":\"square_hd\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated image.\"},\"guidance_scale\":{\"type\":\"number\",\"minimum\":1,\"maximum\":20,\"description\":\"The CFG (Classifier Free Guidance) scale is a measure of how close you want the model to stick to your prompt when looking for a related image to show you.\"},\"num_inference_steps\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":50,\"default\":50,\"description\":\"The number of inference steps to perform.\"},\"enable_safety_checker\":{\"type\":\"boolean\",\"default\":true,\"description\":\"If set to True, the safety checker will be enabled.\"},\"output_format\":{\"type\":\"string\",\"enum\":[\"jpeg\",\"png\"],\"default\":\"jpeg\",\"description\":\"The format of the generated image.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"stable-diffusion-v35-large\"}",
     schema_file: "schemas/aimlapi/stability-ai/stable-diffusion-v35-large.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "prompt",
         when: None,
-        check: crate::validate::Check::MaxLength(4000u64),
+        check: crate::__private::validate::Check::MaxLength(4000u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "guidance_scale",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "guidance_scale",
         when: None,
-        check: crate::validate::Check::Maximum(20f64),
+        check: crate::__private::validate::Check::Maximum(20f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_inference_steps",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_inference_steps",
         when: None,
-        check: crate::validate::Check::Maximum(50f64),
+        check: crate::__private::validate::Check::Maximum(50f64),
     },
 ];
 impl Input {
@@ -417,7 +417,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -184,7 +184,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -276,29 +276,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"x-ai/grok-imagine-video\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"URL of the source image to animate (image-to-video mode). Omit for text-to-video. Cannot be combined with `reference_images`.\"},\"reference_images\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"minItems\":1,\"maxItems\":7,\"description\":\"Array of reference image URLs (reference-to-video mode). Up to 7 images. Cannot be combined with `image_url`.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"minimum\":1,\"maximum\":15,\"default\":10},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"1:1\",\"16:9\",\"9:16\",\"4:3\",\"3:4\",\"3:2\",\"2:3\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"480p\",\"720p\",\"1080p\"],\"description\":\"Output video resolution.\\nFor image-to-video and reference-to-video modes, the value is selected automatically based on the resolution of the input images.\\nFor text-to-video mode, the default output resolution is 720p.\"}},\"required\":[\"model\"],\"title\":\"x-ai/grok-imagine-video\"}",
     schema_file: "schemas/aimlapi/xai/grok-imagine-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "reference_images",
         when: None,
-        check: crate::validate::Check::MinItems(1u64),
+        check: crate::__private::validate::Check::MinItems(1u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "reference_images",
         when: None,
-        check: crate::validate::Check::MaxItems(7u64),
+        check: crate::__private::validate::Check::MaxItems(7u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Maximum(15f64),
+        check: crate::__private::validate::Check::Maximum(15f64),
     },
 ];
 impl Input {
@@ -308,7 +308,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -207,7 +207,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -355,39 +355,39 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "ByteDance Seedance 1.5 text- and image-to-video generation with optional native audio.",
     schema: "{\"title\":\"Seedance15Input\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"21:9\",\"16:9\",\"4:3\",\"1:1\",\"3:4\",\"9:16\"],\"default\":\"16:9\"},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video\",\"enum\":[\"480p\",\"720p\",\"1080p\"],\"default\":\"720p\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds (4-12)\",\"default\":5,\"minimum\":4,\"maximum\":12},\"camera_fixed\":{\"type\":\"boolean\",\"description\":\"Keep the camera position fixed\",\"default\":false},\"seed\":{\"type\":\"integer\",\"description\":\"Random seed. Use -1 for random\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"enable_safety_checker\":{\"type\":\"boolean\",\"description\":\"Enable the safety checker\",\"default\":true},\"generate_audio\":{\"type\":\"boolean\",\"description\":\"Generate audio with the video\",\"default\":true},\"image_url\":{\"type\":\"string\",\"description\":\"Input image for image-to-video\",\"format\":\"uri\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image\",\"format\":\"uri\"},\"end_frame_url\":{\"type\":\"string\",\"description\":\"End frame image\",\"format\":\"uri\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/bytedance/seedance-1.5.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Minimum(4f64),
+        check: crate::__private::validate::Check::Minimum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Maximum(12f64),
+        check: crate::__private::validate::Check::Maximum(12f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Minimum(-9007199254740991f64),
+        check: crate::__private::validate::Check::Minimum(-9007199254740991f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Maximum(9007199254740991f64),
+        check: crate::__private::validate::Check::Maximum(9007199254740991f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -397,7 +397,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -181,7 +181,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -268,24 +268,24 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "ByteDance Seedream 4.5 image generation and editing with up to 14 reference images.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Seedream 4.5\",\"description\":\"ByteDance Seedream 4.5 image generation and editing with up to 14 reference images.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"image_urls\":{\"type\":\"array\",\"description\":\"Reference images to edit (1-14 images)\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"maxItems\":14},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated image\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"2K\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Aspect ratio of the generated image\",\"enum\":[\"1:1\",\"4:3\",\"3:4\",\"16:9\",\"9:16\",\"3:2\",\"2:3\",\"21:9\"],\"default\":\"16:9\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/bytedance/seedream-4.5.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
-        check: crate::validate::Check::MaxItems(14u64),
+        check: crate::__private::validate::Check::MaxItems(14u64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -295,7 +295,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

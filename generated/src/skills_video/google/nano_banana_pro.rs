@@ -255,7 +255,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -348,19 +348,19 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Google image generation and editing from a prompt and optional reference images, up to 4K.",
     schema: "{\"title\":\"NanoBananaProInput\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"image_urls\":{\"type\":\"array\",\"description\":\"Reference images to edit or combine. Each item is a public URL or, in a multipart/form-data request, an uploaded binary file (repeat the image_urls field once per image)\",\"items\":{\"type\":\"string\",\"format\":\"uri\"}},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Aspect ratio of the generated image\",\"enum\":[\"1:1\",\"2:3\",\"3:2\",\"3:4\",\"4:3\",\"4:5\",\"5:4\",\"9:16\",\"16:9\",\"21:9\"]},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated image\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"1K\"},\"output_format\":{\"type\":\"string\",\"description\":\"Output image format\",\"enum\":[\"jpeg\",\"png\",\"webp\"]},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/google/nano-banana-pro.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -370,7 +370,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -176,7 +176,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -321,34 +321,34 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Realistic, prompt adherence, native audio/dialogue.",
     schema: "{\"title\":\"Veo31Input\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"mode\":{\"type\":\"string\",\"description\":\"Generation mode: text-image, reference, or frames\"},\"reference_image_urls\":{\"type\":\"array\",\"description\":\"Reference images for reference-to-video\",\"items\":{\"type\":\"string\",\"format\":\"uri\"}},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image for frames mode\",\"format\":\"uri\"},\"last_frame_url\":{\"type\":\"string\",\"description\":\"Last frame image for frames mode\",\"format\":\"uri\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds\",\"enum\":[4,6,8],\"default\":8},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video\",\"enum\":[\"720p\",\"1080p\"],\"default\":\"1080p\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"16:9\",\"9:16\"],\"default\":\"16:9\"},\"generate_audio\":{\"type\":\"boolean\",\"description\":\"Generate audio with the video\",\"default\":true},\"negative_prompt\":{\"type\":[\"string\",\"null\"],\"description\":\"Description of what to exclude from the generated video\"},\"seed\":{\"type\":[\"integer\",\"null\"],\"description\":\"Random seed. Omit for random generations\",\"minimum\":-9007199254740991,\"maximum\":9007199254740991},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/google/veo-3.1.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["4", "6", "8"]),
+        check: crate::__private::validate::Check::Enum(&["4", "6", "8"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Minimum(-9007199254740991f64),
+        check: crate::__private::validate::Check::Minimum(-9007199254740991f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "seed",
         when: None,
-        check: crate::validate::Check::Maximum(9007199254740991f64),
+        check: crate::__private::validate::Check::Maximum(9007199254740991f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -358,7 +358,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

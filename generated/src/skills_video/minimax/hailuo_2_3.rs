@@ -93,7 +93,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -192,24 +192,24 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "MiniMax Hailuo 2.3 image-to-video generation at 768p or 1080p.",
     schema: "{\"title\":\"Hailuo23Input\",\"type\":\"object\",\"required\":[\"prompt\",\"first_frame_url\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image for image-to-video\",\"format\":\"uri\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds. 10 seconds only for 768p\",\"enum\":[6,10],\"default\":6},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video. 1080p supports only 6s\",\"enum\":[\"768p\",\"1080p\"],\"default\":\"768p\"},\"prompt_optimizer\":{\"type\":\"boolean\",\"description\":\"Automatically optimize the prompt\",\"default\":true},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/minimax/hailuo-2.3.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["6", "10"]),
+        check: crate::__private::validate::Check::Enum(&["6", "10"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -219,7 +219,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -414,7 +414,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -557,29 +557,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "OpenAI GPT Image 2 image generation and editing, with optional input images and mask.",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"GPT Image 2\",\"description\":\"OpenAI GPT Image 2 image generation and editing, with optional input images and mask.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"image_urls\":{\"type\":\"array\",\"description\":\"Input images to edit\",\"items\":{\"type\":\"string\",\"description\":\"Image URL\",\"format\":\"uri\"}},\"mask_url\":{\"type\":[\"string\",\"null\"],\"description\":\"Mask image for editing\",\"format\":\"uri\"},\"image_size\":{\"type\":\"string\",\"description\":\"Output image size preset\",\"enum\":[\"auto\",\"square_hd\",\"square\",\"portrait_4_3\",\"portrait_16_9\",\"landscape_4_3\",\"landscape_16_9\"],\"default\":\"landscape_4_3\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Aspect ratio of the generated image\",\"enum\":[\"1:1\",\"16:9\",\"9:16\",\"4:3\",\"3:4\",\"3:2\",\"2:3\"],\"default\":\"4:3\"},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated image\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"1K\"},\"quality\":{\"type\":\"string\",\"description\":\"Rendering quality\",\"enum\":[\"low\",\"medium\",\"high\"],\"default\":\"high\"},\"num_images\":{\"type\":\"integer\",\"description\":\"Number of images to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4},\"output_format\":{\"type\":\"string\",\"description\":\"Output image format\",\"enum\":[\"jpeg\",\"png\",\"webp\"],\"default\":\"png\"},\"sync_mode\":{\"type\":\"boolean\",\"description\":\"Enable provider sync mode\",\"default\":false},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}},\"definitions\":{\"ImageUrl\":{\"type\":\"string\",\"description\":\"Image URL\",\"format\":\"uri\"},\"ImageSize\":{\"type\":\"string\",\"description\":\"Output image size preset\",\"enum\":[\"auto\",\"square_hd\",\"square\",\"portrait_4_3\",\"portrait_16_9\",\"landscape_4_3\",\"landscape_16_9\"],\"default\":\"landscape_4_3\"}}}",
     schema_file: "schemas/skills-video/openai/gpt-image-2.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "num_images",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -589,7 +589,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -147,7 +147,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -241,24 +241,24 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "OpenAI Sora 2 video generation from a text prompt or a first-frame image.",
     schema: "{\"title\":\"Sora2Input\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds\",\"enum\":[4,8,12],\"default\":4},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"9:16\",\"16:9\"],\"default\":\"9:16\"},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video\",\"enum\":[\"720p\"],\"default\":\"720p\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image for image-to-video\",\"format\":\"uri\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/openai/sora-2.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["4", "8", "12"]),
+        check: crate::__private::validate::Check::Enum(&["4", "8", "12"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -268,7 +268,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -80,7 +80,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Mode {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -155,10 +155,10 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Suno v4 (v2 relay)\",\"description\":\"Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"suno-v4\"},\"prompt\":{\"type\":\"string\",\"description\":\"Song description or prompt\"},\"lyrics\":{\"type\":\"string\",\"description\":\"Song lyrics (custom mode)\"},\"title\":{\"type\":\"string\",\"description\":\"Song title\"},\"tags\":{\"type\":\"string\",\"description\":\"Comma-separated style tags, e.g. \\\"pop,happy,summer\\\"\"},\"mode\":{\"type\":\"string\",\"description\":\"Generation mode: custom (own lyrics, title and tags) or inspiration (from the prompt alone)\",\"enum\":[\"custom\",\"inspiration\"]}}}",
     schema_file: "schemas/v2/audio/suno-v4.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[];
+pub static RULES: &[crate::__private::validate::Rule] = &[];
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.
     pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {
@@ -166,7 +166,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -20,7 +20,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<::std::string::String>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -91,14 +91,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "ByteDance Seedream 4.0 image generation and editing through the v2 relay task API (POST /v2/images/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Seedream 4.0 (v2 relay)\",\"description\":\"ByteDance Seedream 4.0 image generation and editing through the v2 relay task API (POST /v2/images/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"seedream-4\"},\"size\":{\"type\":\"string\",\"description\":\"Output size, e.g. \\\"2048x2048\\\"\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of images to generate\",\"minimum\":1},\"images\":{\"type\":\"array\",\"description\":\"Reference images to edit (URL or base64)\",\"items\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}},\"definitions\":{\"ImageInput\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}}",
     schema_file: "schemas/v2/images/seedream-4.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
 ];
 impl Input {
@@ -108,7 +108,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

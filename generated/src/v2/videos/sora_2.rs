@@ -164,7 +164,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<bool>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -296,14 +296,14 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "OpenAI Sora 2 video generation through the v2 relay task API (POST /v2/videos/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Sora 2 (v2 relay)\",\"description\":\"OpenAI Sora 2 video generation through the v2 relay task API (POST /v2/videos/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"sora-2\"},\"duration\":{\"type\":\"string\",\"description\":\"Video duration in seconds, sent as a string\",\"enum\":[\"10\",\"15\"],\"default\":\"10\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"16:9\",\"9:16\"]},\"size\":{\"type\":\"string\",\"description\":\"Output size, e.g. \\\"small\\\" or \\\"large\\\"\"},\"images\":{\"type\":\"array\",\"description\":\"Reference images (URL or base64)\",\"items\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}},\"watermark\":{\"type\":\"boolean\",\"description\":\"Add a watermark to the output\"},\"hd\":{\"type\":\"boolean\",\"description\":\"High-definition output (sora-2-pro)\"},\"private\":{\"type\":\"boolean\",\"description\":\"Keep the generated video private\"},\"notify_hook\":{\"type\":\"string\",\"description\":\"Callback URL notified when the task finishes\",\"format\":\"uri\"},\"character_url\":{\"type\":\"string\",\"description\":\"Video URL of the character to reuse\",\"format\":\"uri\"},\"character_timestamps\":{\"type\":\"string\",\"description\":\"Character time range in the character video, as \\\"{start},{end}\\\" in seconds\",\"pattern\":\"^\\\\d+,\\\\d+$\"}},\"definitions\":{\"ImageInput\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}}",
     schema_file: "schemas/v2/videos/sora-2.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "character_timestamps",
         when: None,
-        check: crate::validate::Check::Pattern("^\\d+,\\d+$"),
+        check: crate::__private::validate::Check::Pattern("^\\d+,\\d+$"),
     },
 ];
 impl Input {
@@ -313,7 +313,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -80,7 +80,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub watermark: ::std::option::Option<bool>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -158,10 +158,10 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Google Veo 3 video generation through the v2 relay task API (POST /v2/videos/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Veo 3 (v2 relay)\",\"description\":\"Google Veo 3 video generation through the v2 relay task API (POST /v2/videos/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"veo3\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"16:9\",\"9:16\"]},\"images\":{\"type\":\"array\",\"description\":\"Reference or first-frame images (URL or base64)\",\"items\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}},\"watermark\":{\"type\":\"boolean\",\"description\":\"Add a watermark to the output\"}},\"definitions\":{\"ImageInput\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}}",
     schema_file: "schemas/v2/videos/veo3.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[];
+pub static RULES: &[crate::__private::validate::Rule] = &[];
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.
     pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {
@@ -169,7 +169,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -303,7 +303,7 @@ impl ::std::convert::TryFrom<::std::string::String> for KlingO1TextToVideoInputQ
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`KlingO1FrameToVideoInput`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct KlingO1FrameToVideoInputBuilder {
@@ -482,49 +482,49 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Kling O1 video generation; the `feature` field selects frame-to-video or text-to-video.",
     schema: "{\"title\":\"KlingO1VideoInput\",\"description\":\"Input for Kling O1 video; one variant per feature.\",\"oneOf\":[{\"title\":\"Frame To Video\",\"type\":\"object\",\"required\":[\"prompt\",\"feature\",\"first_frame_url\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"feature\":{\"type\":\"string\",\"description\":\"Generation feature\",\"const\":\"frame-to-video\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image\",\"format\":\"uri\"},\"last_frame_url\":{\"type\":\"string\",\"description\":\"Last frame image\",\"format\":\"uri\"},\"quality\":{\"type\":\"string\",\"description\":\"Generation quality\",\"enum\":[\"standard\",\"pro\"],\"default\":\"pro\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds (3-10)\",\"default\":5,\"minimum\":3,\"maximum\":10},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}},\"additionalProperties\":true},{\"title\":\"Text To Video\",\"type\":\"object\",\"required\":[\"prompt\",\"feature\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"feature\":{\"type\":\"string\",\"description\":\"Generation feature\",\"const\":\"text-to-video\"},\"quality\":{\"type\":\"string\",\"description\":\"Generation quality\",\"enum\":[\"standard\",\"pro\"],\"default\":\"pro\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds (3-10)\",\"default\":5,\"minimum\":3,\"maximum\":10},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}},\"additionalProperties\":true}],\"discriminator\":{\"propertyName\":\"feature\",\"mapping\":{\"frame-to-video\":\"#/components/schemas/KlingO1FrameToVideoInput\",\"text-to-video\":\"#/components/schemas/KlingO1TextToVideoInput\"}}}",
     schema_file: "schemas/skills-video/kling-ai/o1/video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: Some(("feature", "\"frame-to-video\"")),
-        check: crate::validate::Check::Minimum(3f64),
+        check: crate::__private::validate::Check::Minimum(3f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: Some(("feature", "\"frame-to-video\"")),
-        check: crate::validate::Check::Maximum(10f64),
+        check: crate::__private::validate::Check::Maximum(10f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: Some(("feature", "\"frame-to-video\"")),
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: Some(("feature", "\"frame-to-video\"")),
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: Some(("feature", "\"text-to-video\"")),
-        check: crate::validate::Check::Minimum(3f64),
+        check: crate::__private::validate::Check::Minimum(3f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: Some(("feature", "\"text-to-video\"")),
-        check: crate::validate::Check::Maximum(10f64),
+        check: crate::__private::validate::Check::Maximum(10f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: Some(("feature", "\"text-to-video\"")),
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: Some(("feature", "\"text-to-video\"")),
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -534,7 +534,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -175,7 +175,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Quality {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -303,29 +303,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Kling 3.0 text- and image-to-video generation with optional audio, in standard or pro quality.",
     schema: "{\"title\":\"KlingV3VideoInput\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds (3-15)\",\"default\":5,\"minimum\":3,\"maximum\":15},\"generate_audio\":{\"type\":\"boolean\",\"description\":\"Generate audio with the video\",\"default\":true},\"quality\":{\"type\":\"string\",\"description\":\"Generation quality\",\"enum\":[\"standard\",\"pro\"],\"default\":\"standard\"},\"image_url\":{\"type\":\"string\",\"description\":\"Input image for image-to-video\",\"format\":\"uri\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image\",\"format\":\"uri\"},\"last_frame_url\":{\"type\":\"string\",\"description\":\"Last frame image\",\"format\":\"uri\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"Description of what to exclude from the generated video\",\"nullable\":true},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"9:16\",\"16:9\",\"1:1\"],\"default\":\"16:9\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/kling-ai/v3/video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Minimum(3f64),
+        check: crate::__private::validate::Check::Minimum(3f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Maximum(15f64),
+        check: crate::__private::validate::Check::Maximum(15f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -335,7 +335,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

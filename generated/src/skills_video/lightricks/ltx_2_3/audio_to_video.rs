@@ -31,7 +31,7 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt: ::std::option::Option<::std::string::String>,
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -114,29 +114,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Lightricks LTX 2.3 video generation driven by a 2-20 second audio clip.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"LTX 2.3 Audio to Video\",\"description\":\"Lightricks LTX 2.3 video generation driven by a 2-20 second audio clip.\",\"type\":\"object\",\"required\":[\"audio_url\"],\"properties\":{\"audio_url\":{\"type\":\"string\",\"description\":\"Input audio (2-20 seconds)\",\"format\":\"uri\"},\"image_url\":{\"type\":\"string\",\"description\":\"Optional input image\",\"format\":\"uri\"},\"prompt\":{\"type\":\"string\",\"description\":\"Optional text prompt\"},\"guidance_scale\":{\"type\":\"number\",\"description\":\"Guidance scale (1-50)\",\"default\":5,\"minimum\":1,\"maximum\":50},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/lightricks/ltx-2.3/audio-to-video.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "guidance_scale",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "guidance_scale",
         when: None,
-        check: crate::validate::Check::Maximum(50f64),
+        check: crate::__private::validate::Check::Maximum(50f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -146,7 +146,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {

@@ -236,7 +236,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Resolution {
         value.parse()
     }
 }
-pub use crate::model::error;
+pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
@@ -368,29 +368,29 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Lightricks LTX 2.3 text- and image-to-video generation up to 2160p with optional audio.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"LTX 2.3\",\"description\":\"Lightricks LTX 2.3 text- and image-to-video generation up to 2160p with optional audio.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"quality\":{\"type\":\"string\",\"description\":\"Generation quality\",\"enum\":[\"pro\",\"fast\"],\"default\":\"pro\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"Start image for image-to-video\"},\"end_image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"End image\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds\",\"enum\":[6,8,10],\"default\":6},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video\",\"enum\":[\"1080p\",\"1440p\",\"2160p\"],\"default\":\"1080p\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"16:9\",\"9:16\"],\"default\":\"16:9\"},\"fps\":{\"type\":\"integer\",\"description\":\"Frames per second\",\"enum\":[24,25,48,50],\"default\":25},\"generate_audio\":{\"type\":\"boolean\",\"description\":\"Generate audio with the video\",\"default\":true},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}},\"$defs\":{\"ImageUrl\":{\"type\":\"string\",\"format\":\"uri\"}}}",
     schema_file: "schemas/skills-video/lightricks/ltx-2.3.json",
-    parse: crate::model::parse_json::<Input>,
+    parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::validate::Rule] = &[
-    crate::validate::Rule {
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
-        check: crate::validate::Check::Enum(&["6", "8", "10"]),
+        check: crate::__private::validate::Check::Enum(&["6", "8", "10"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "fps",
         when: None,
-        check: crate::validate::Check::Enum(&["24", "25", "48", "50"]),
+        check: crate::__private::validate::Check::Enum(&["24", "25", "48", "50"]),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Minimum(1f64),
+        check: crate::__private::validate::Check::Minimum(1f64),
     },
-    crate::validate::Rule {
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
-        check: crate::validate::Check::Maximum(4f64),
+        check: crate::__private::validate::Check::Maximum(4f64),
     },
 ];
 impl Input {
@@ -400,7 +400,7 @@ impl Input {
             .map_err(|e| crate::Error::Encode {
                 message: e.to_string(),
             })?;
-        crate::validate::check(&value, RULES)
+        crate::__private::validate::check(&value, RULES)
     }
 }
 impl crate::Model for Input {
