@@ -71,7 +71,7 @@
 //! A model is tied to its platform in the types: a MindVideo input given to a skills.video client
 //! does not compile.
 //!
-//! ```compile_fail
+//! ```compile_fail,E0271
 //! # async fn demo() -> mediagen::Result<()> {
 //! use mediagen::{mindvideo::skyreels_v4_fast, skills_video::Client};
 //! let client = Client::from_env()?;
