@@ -134,3 +134,31 @@ impl<P: Protocol> Client<P> {
         self.transport().download_to(&output.url, writer).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::aimlapi::Aimlapi;
+    use crate::mindvideo::MindVideo;
+    use crate::skills_video::SkillsVideo;
+    use crate::v2::V2;
+    use crate::{Client, Error, Protocol};
+
+    /// The same constructor on every platform; a bad setting is an error, never a panic.
+    fn bad_settings_are_errors<P: Protocol>() {
+        let bad_url = Client::<P>::builder().api_key("k").base_url("ftp://example.com").build();
+        assert!(matches!(bad_url, Err(Error::Config(_))), "{:?}", P::PLATFORM);
+        let bad_key = Client::<P>::builder().api_key("line\nbreak").base_url("http://127.0.0.1:9").build();
+        assert!(matches!(bad_key, Err(Error::Config(_))), "{:?}", P::PLATFORM);
+        let good = Client::<P>::builder().api_key("sk-secret").base_url("http://127.0.0.1:9/").build().unwrap();
+        assert_eq!(good.platform(), P::PLATFORM);
+        assert!(!format!("{good:?}").contains("sk-secret"));
+    }
+
+    #[test]
+    fn every_platform_builds_the_same_way() {
+        bad_settings_are_errors::<SkillsVideo>();
+        bad_settings_are_errors::<MindVideo>();
+        bad_settings_are_errors::<V2>();
+        bad_settings_are_errors::<Aimlapi>();
+    }
+}

@@ -187,3 +187,44 @@ impl<'de, P: Protocol> Deserialize<'de> for JobHandle<P> {
         Ok(JobHandle { id: w.id, family: w.family, key, submitted: w.submitted })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::JobHandle;
+    use crate::aimlapi::{Aimlapi, Answer};
+    use crate::mindvideo::MindVideo;
+    use crate::v2::{Scope, V2};
+
+    #[test]
+    fn handles_written_before_keys_were_typed_still_load() {
+        // The JSON form of 0.1 handles: the key was a free `scope` string.
+        let old = json!({"platform": "v2", "id": "t1", "family": "image", "scope": "images",
+            "submitted": {"task_id": "t1", "status": "SUBMITTED"}});
+        let h: JobHandle<V2> = serde_json::from_value(old.clone()).unwrap();
+        assert_eq!((h.id.as_str(), h.key), ("t1", Scope::Images));
+        assert_eq!(serde_json::to_value(&h).unwrap()["scope"], "images");
+
+        // v2 handles stored without a scope were video tasks.
+        let mut no_scope = old.clone();
+        no_scope.as_object_mut().unwrap().remove("scope");
+        assert_eq!(serde_json::from_value::<JobHandle<V2>>(no_scope).unwrap().key, Scope::Videos);
+
+        let direct = json!({"platform": "aimlapi", "id": "g", "scope": "direct", "submitted": {"id": "g", "status": "completed"}});
+        assert_eq!(serde_json::from_value::<JobHandle<Aimlapi>>(direct).unwrap().key, Answer::Direct);
+        let followed = json!({"platform": "aimlapi", "id": "g", "submitted": {"id": "g", "status": "queued"}});
+        assert_eq!(serde_json::from_value::<JobHandle<Aimlapi>>(followed).unwrap().key, Answer::Followed);
+    }
+
+    #[test]
+    fn a_handle_of_another_platform_or_an_unknown_scope_is_refused() {
+        let v2 = json!({"platform": "v2", "id": "t1", "scope": "videos", "submitted": {"task_id": "t1", "status": "SUBMITTED"}});
+        let err = serde_json::from_value::<JobHandle<MindVideo>>(v2.clone()).unwrap_err();
+        assert!(err.to_string().contains("a job handle of v2, not mindvideo"), "{err}");
+        let mut odd = v2;
+        odd["scope"] = json!("music");
+        let err = serde_json::from_value::<JobHandle<V2>>(odd).unwrap_err();
+        assert!(err.to_string().contains("\"music\" is not a relay scope"), "{err}");
+    }
+}
