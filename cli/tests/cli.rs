@@ -2,12 +2,9 @@
 //! protocol: exit statuses, the `--json` object field by field, downloads, and no request at all
 //! when the input is invalid.
 
-#[path = "../../tests/tests/common/mod.rs"]
-mod common;
-
 use std::process::Output;
 
-use common::{json, text, TestServer, KEY};
+use mediagen_tests::{json, text, TestServer, KEY};
 use serde_json::{json, Value};
 
 /// Run the binary with the platform keys set and no base URLs from the environment.
@@ -54,9 +51,23 @@ async fn skills_video_run_to_success_with_json_and_download() {
     .await;
     let dir = tempfile::tempdir().unwrap();
     let out = mediagen(&[
-        "run", "skills-video/google/veo-3.1", "--prompt", "a cat in neon rain", "--aspect-ratio", "9:16", "--duration", "8",
-        "--generate-audio", "false", "--base-url", &server.base_url, "--download", dir.path().to_str().unwrap(),
-        "--poll-interval", "20ms", "--json",
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "a cat in neon rain",
+        "--aspect-ratio",
+        "9:16",
+        "--duration",
+        "8",
+        "--generate-audio",
+        "false",
+        "--base-url",
+        &server.base_url,
+        "--download",
+        dir.path().to_str().unwrap(),
+        "--poll-interval",
+        "20ms",
+        "--json",
     ])
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -75,7 +86,10 @@ async fn skills_video_run_to_success_with_json_and_download() {
 
     let posts = server.requests_to("POST", "/api/v1/generation/google/veo-3.1");
     assert_eq!(posts.len(), 1);
-    assert_eq!(posts[0].json(), json!({"prompt": "a cat in neon rain", "aspect_ratio": "9:16", "duration": 8, "generate_audio": false}));
+    assert_eq!(
+        posts[0].json(),
+        json!({"prompt": "a cat in neon rain", "aspect_ratio": "9:16", "duration": 8, "generate_audio": false})
+    );
     assert!(posts[0].authorized());
 }
 
@@ -94,7 +108,17 @@ async fn an_invalid_flag_value_exits_2_and_sends_nothing() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out).trim().lines().count(), 1, "one line: {}", stderr(&out));
     }
-    let out = mediagen(&["run", "skills-video/google/veo-3.1", "--prompt", "x", "--aspect-ratio", "21:9", "--base-url", &server.base_url]).await;
+    let out = mediagen(&[
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "x",
+        "--aspect-ratio",
+        "21:9",
+        "--base-url",
+        &server.base_url,
+    ])
+    .await;
     assert!(stderr(&out).contains("aspect_ratio") && stderr(&out).contains("21:9"), "{}", stderr(&out));
     assert_eq!(server.requests().len(), 0, "no request may reach the server");
 }
@@ -133,7 +157,16 @@ async fn a_deadline_exits_5() {
         _ => json(200, json!({"id": "gen_d", "status": "IN_PROGRESS"})),
     })
     .await;
-    let mut args = vec!["run", "skills-video/google/veo-3.1", "--prompt", "x", "--timeout", "300ms", "--base-url", &server.base_url];
+    let mut args = vec![
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "x",
+        "--timeout",
+        "300ms",
+        "--base-url",
+        &server.base_url,
+    ];
     args.extend(FAST);
     let out = mediagen(&args).await;
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
@@ -143,7 +176,17 @@ async fn a_deadline_exits_5() {
 #[tokio::test]
 async fn no_wait_prints_the_submitted_job() {
     let server = TestServer::start(|_, _| json(200, json!({"id": "gen_n", "status": "IN_QUEUE"}))).await;
-    let out = mediagen(&["run", "skills-video/google/veo-3.1", "--prompt", "x", "--no-wait", "--json", "--base-url", &server.base_url]).await;
+    let out = mediagen(&[
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "x",
+        "--no-wait",
+        "--json",
+        "--base-url",
+        &server.base_url,
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = stdout_json(&out);
     assert_eq!((report["id"].as_str(), report["status"].as_str()), (Some("gen_n"), Some("queued")));
@@ -161,14 +204,27 @@ async fn mindvideo_run_sends_the_idempotency_key_and_reports_cost() {
         _ => json(404, json!({})),
     })
     .await;
-    let mut args = vec!["run", "mindvideo/skyreels-v4-fast", "--prompt", "a forest", "--duration", "5", "--idempotency-key", "biz-42", "--base-url"];
+    let mut args = vec![
+        "run",
+        "mindvideo/skyreels-v4-fast",
+        "--prompt",
+        "a forest",
+        "--duration",
+        "5",
+        "--idempotency-key",
+        "biz-42",
+        "--base-url",
+    ];
     let origin = server.origin();
     args.push(&origin);
     args.extend(FAST);
     let out = mediagen(&args).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = stdout_json(&out);
-    assert_eq!((report["id"].as_str(), report["status"].as_str(), report["raw_status"].as_str()), (Some("task_1"), Some("succeeded"), Some("succeeded")));
+    assert_eq!(
+        (report["id"].as_str(), report["status"].as_str(), report["raw_status"].as_str()),
+        (Some("task_1"), Some("succeeded"), Some("succeeded"))
+    );
     assert_eq!(report["cost"]["charged"].as_f64(), Some(0.2475));
     assert_eq!(report["outputs"][0]["url"], "https://example.com/output/demo.mp4");
     let posts = server.requests_to("POST", "/api/v1/tasks");
@@ -178,7 +234,9 @@ async fn mindvideo_run_sends_the_idempotency_key_and_reports_cost() {
 
     // Out of range: exit 2, nothing sent.
     let before = server.requests().len();
-    let out = mediagen(&["run", "mindvideo/skyreels-v4-fast", "--prompt", "x", "--duration", "99", "--base-url", &origin]).await;
+    let out =
+        mediagen(&["run", "mindvideo/skyreels-v4-fast", "--prompt", "x", "--duration", "99", "--base-url", &origin])
+            .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("duration: 99 is above the maximum 15"), "{}", stderr(&out));
     assert_eq!(server.requests().len(), before);
@@ -188,7 +246,10 @@ async fn mindvideo_run_sends_the_idempotency_key_and_reports_cost() {
 async fn v2_relay_run_a_failure_exits_3_with_fail_reason() {
     let server = TestServer::start(|req, _| match req.method.as_str() {
         "POST" => json(200, json!({"task_id": "t9"})),
-        _ => json(200, json!({"task_id": "t9", "status": "FAILURE", "fail_reason": "upstream quota", "progress": "100%"})),
+        _ => json(
+            200,
+            json!({"task_id": "t9", "status": "FAILURE", "fail_reason": "upstream quota", "progress": "100%"}),
+        ),
     })
     .await;
     let relay = format!("{}/relay", server.origin());
@@ -200,7 +261,10 @@ async fn v2_relay_run_a_failure_exits_3_with_fail_reason() {
     assert_eq!((report["status"].as_str(), report["raw_status"].as_str()), (Some("failed"), Some("FAILURE")));
     assert_eq!(report["error"]["message"], "upstream quota");
     assert_eq!(report["progress"].as_f64(), Some(1.0));
-    assert_eq!(server.requests_to("POST", "/relay/v2/videos/generations")[0].json(), json!({"prompt": "a cat", "model": "veo3"}));
+    assert_eq!(
+        server.requests_to("POST", "/relay/v2/videos/generations")[0].json(),
+        json!({"prompt": "a cat", "model": "veo3"})
+    );
 }
 
 #[tokio::test]
@@ -220,7 +284,10 @@ async fn v2_relay_success_and_aimlapi_image() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = stdout_json(&out);
     assert_eq!((report["id"].as_str(), report["status"].as_str()), (Some("t1"), Some("succeeded")));
-    assert_eq!(report["outputs"], json!([{"url": "https://cdn.example.com/t1.mp4", "kind": "video", "content_type": null}]));
+    assert_eq!(
+        report["outputs"],
+        json!([{"url": "https://cdn.example.com/t1.mp4", "kind": "video", "content_type": null}])
+    );
 
     let origin = server.origin();
     let mut args = vec!["run", "aimlapi/openai/gpt-image-1", "--prompt", "a fox", "--base-url", &origin];
@@ -230,7 +297,10 @@ async fn v2_relay_success_and_aimlapi_image() {
     let report = stdout_json(&out);
     assert_eq!((report["platform"].as_str(), report["status"].as_str()), (Some("aimlapi"), Some("succeeded")));
     assert_eq!(report["outputs"][0]["url"], "https://cdn.example.com/img.png");
-    assert_eq!(server.requests_to("POST", "/v1/images/generations")[0].json(), json!({"prompt": "a fox", "model": "openai/gpt-image-1"}));
+    assert_eq!(
+        server.requests_to("POST", "/v1/images/generations")[0].json(),
+        json!({"prompt": "a fox", "model": "openai/gpt-image-1"})
+    );
 }
 
 #[tokio::test]
@@ -240,12 +310,19 @@ async fn models_describe_and_a_missing_key() {
     let list = stdout_json(&out);
     let ids: Vec<&str> = list.as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert!(ids.contains(&"mindvideo/skyreels-v4-fast"), "{ids:?}");
-    assert!(list.as_array().unwrap().iter().all(|m| m["platform"] == "mindvideo" && m["kind"].is_string() && m["summary"].is_string()));
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["platform"] == "mindvideo" && m["kind"].is_string() && m["summary"].is_string()));
 
     let out = mediagen(&["describe", "skills-video/google/veo-3.1", "--json"]).await;
     let d = stdout_json(&out);
     let ar = d["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "aspect_ratio").unwrap();
-    assert_eq!((ar["allowed"].clone(), ar["default"].clone(), ar["flag"].clone()), (json!(["16:9", "9:16"]), json!("16:9"), json!("--aspect-ratio")));
+    assert_eq!(
+        (ar["allowed"].clone(), ar["default"].clone(), ar["flag"].clone()),
+        (json!(["16:9", "9:16"]), json!("16:9"), json!("--aspect-ratio"))
+    );
     let n = d["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "n").unwrap();
     assert_eq!(n["range"], "1..4");
 
@@ -267,20 +344,34 @@ async fn input_json_with_flags_overriding_and_a_local_file() {
     let server = TestServer::start(|_, _| json(200, json!({"id": "gen_i", "status": "IN_QUEUE"}))).await;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.json");
-    std::fs::write(&input, r#"{"prompt": "from file", "aspect_ratio": "16:9", "image_urls": ["https://example.com/ref.jpg"]}"#).unwrap();
+    std::fs::write(
+        &input,
+        r#"{"prompt": "from file", "aspect_ratio": "16:9", "image_urls": ["https://example.com/ref.jpg"]}"#,
+    )
+    .unwrap();
     let sketch = dir.path().join("sketch.png");
     std::fs::write(&sketch, b"\x89PNG fake").unwrap();
     let file_arg = format!("image_urls={}", sketch.display());
     let out = mediagen(&[
-        "run", "skills-video/google/nano-banana-pro", "--input", input.to_str().unwrap(), "--aspect-ratio", "1:1",
-        "--file", &file_arg, "--no-wait", "--json", "--base-url", &server.base_url,
+        "run",
+        "skills-video/google/nano-banana-pro",
+        "--input",
+        input.to_str().unwrap(),
+        "--aspect-ratio",
+        "1:1",
+        "--file",
+        &file_arg,
+        "--no-wait",
+        "--json",
+        "--base-url",
+        &server.base_url,
     ])
     .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let post = &server.requests_to("POST", "/api/v1/generation/google/nano-banana-pro")[0];
     let ct = post.header("content-type").unwrap_or("");
     assert!(ct.starts_with("multipart/form-data"), "a file goes as multipart: {ct}");
-    let parts = common::multipart_parts(post).await;
+    let parts = mediagen_tests::multipart_parts(post).await;
     let names: Vec<(&str, Option<&str>)> = parts.iter().map(|p| (p.name.as_str(), p.file_name.as_deref())).collect();
     assert!(names.contains(&("prompt", None)) && names.contains(&("aspect_ratio", None)), "{names:?}");
     assert!(names.contains(&("image_urls", Some("sketch.png"))), "{names:?}");
@@ -296,13 +387,28 @@ async fn status_looks_a_job_up_and_waits_for_it() {
         _ => json(404, json!({"error": "NOT_FOUND", "message": "no such generation"})),
     })
     .await;
-    let out = mediagen(&["status", "skills-video/google/veo-3.1", "gen_s", "--json", "--base-url", &server.base_url]).await;
+    let out =
+        mediagen(&["status", "skills-video/google/veo-3.1", "gen_s", "--json", "--base-url", &server.base_url]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout_json(&out)["status"], "running");
-    let out = mediagen(&["status", "skills-video/google/veo-3.1", "gen_s", "--wait", "--poll-interval", "20ms", "--json", "--base-url", &server.base_url]).await;
+    let out = mediagen(&[
+        "status",
+        "skills-video/google/veo-3.1",
+        "gen_s",
+        "--wait",
+        "--poll-interval",
+        "20ms",
+        "--json",
+        "--base-url",
+        &server.base_url,
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = stdout_json(&out);
-    assert_eq!((report["status"].as_str(), report["outputs"][0]["url"].as_str()), (Some("succeeded"), Some("https://cdn.example.com/s.png")));
+    assert_eq!(
+        (report["status"].as_str(), report["outputs"][0]["url"].as_str()),
+        (Some("succeeded"), Some("https://cdn.example.com/s.png"))
+    );
     let out = mediagen(&["status", "skills-video/google/veo-3.1", "nope", "--base-url", &server.base_url]).await;
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(server.requests().iter().filter(|r| r.method == "POST").count(), 0, "status never submits");
@@ -333,22 +439,27 @@ async fn every_model_has_a_working_run_help_and_describe() {
 #[tokio::test]
 async fn stream_follows_skills_video_sse_and_finishes_by_polling_when_it_breaks() {
     let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
-        ("POST", "/api/v1/generation/sse/google/veo-3.1") => common::sse(
+        ("POST", "/api/v1/generation/sse/google/veo-3.1") => mediagen_tests::sse(
             vec![json!({"id": "gen_e", "status": "IN_QUEUE"}), json!({"id": "gen_e", "status": "IN_PROGRESS"})],
-            common::SseEnd::Abort,
+            mediagen_tests::SseEnd::Abort,
         ),
-        ("GET", "/api/v1/generation/gen_e") => {
-            json(200, json!({"id": "gen_e", "status": "COMPLETED", "data": {"video": {"url": "https://cdn.example.com/e.mp4"}}}))
-        }
+        ("GET", "/api/v1/generation/gen_e") => json(
+            200,
+            json!({"id": "gen_e", "status": "COMPLETED", "data": {"video": {"url": "https://cdn.example.com/e.mp4"}}}),
+        ),
         _ => json(404, json!({"error": "NOT_FOUND", "message": "no route"})),
     })
     .await;
-    let mut args = vec!["run", "skills-video/google/veo-3.1", "--prompt", "x", "--stream", "--base-url", &server.base_url];
+    let mut args =
+        vec!["run", "skills-video/google/veo-3.1", "--prompt", "x", "--stream", "--base-url", &server.base_url];
     args.extend(FAST);
     let out = mediagen(&args).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let report = stdout_json(&out);
-    assert_eq!((report["status"].as_str(), report["outputs"][0]["url"].as_str()), (Some("succeeded"), Some("https://cdn.example.com/e.mp4")));
+    assert_eq!(
+        (report["status"].as_str(), report["outputs"][0]["url"].as_str()),
+        (Some("succeeded"), Some("https://cdn.example.com/e.mp4"))
+    );
     let posts: Vec<_> = server.requests().into_iter().filter(|r| r.method == "POST").collect();
     assert_eq!(posts.len(), 1, "one submit, over SSE");
     assert_eq!(posts[0].header("accept"), Some("text/event-stream"));

@@ -1,0 +1,138 @@
+//! Real-world schema constructs, each on a small schema of our own (`tests/fixtures/cases/`).
+//! `cargo xtask ci` also compiles all of them together through `cargo xtask corpus`.
+
+use mediagen_codegen::{generate_model, ModelCode, SchemaFile, Settings};
+
+fn case(name: &str) -> ModelCode {
+    let dir = xtask::workspace_root().join("tests/fixtures/cases");
+    let text = std::fs::read_to_string(dir.join(format!("{name}.json"))).unwrap();
+    let file = SchemaFile { path: format!("mindvideo/{name}.json"), text };
+    generate_model(&file, &Settings::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The text of the item (struct, enum, fn) that starts with `head`, up to the next top-level item.
+fn item<'a>(code: &'a str, head: &str) -> &'a str {
+    let start = code.find(head).unwrap_or_else(|| panic!("no `{head}` in:\n{code}"));
+    let rest = &code[start..];
+    let end = rest[1..].find("\n}\n").map(|i| i + 3).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+#[test]
+fn integer_enum_with_a_string_default_is_an_integer_checked_against_its_values() {
+    let m = case("int-enum-string-default");
+    let input = item(&m.code, "pub struct Input");
+    assert!(input.contains("pub steps: ::std::option::Option<i64>"), "{input}");
+    assert!(input.contains("pub guidance: ::std::option::Option<f64>"), "{input}");
+    // The rule's path into the runtime (`crate::__private::validate`) is not what this is about.
+    assert!(m.code.contains(r#"validate::Check::Enum(&["4", "6", "8"])"#), "{}", m.code);
+    assert!(m.code.contains(r#"Check::Enum(&["1.5", "2.5", "7.5"])"#));
+    // The default is documented, never a serde default.
+    assert!(input.contains("/// Default (applied by the platform when unset): `\"8\"`."), "{input}");
+    assert!(!m.code.contains("serde(default = "));
+}
+
+#[test]
+fn every_nullable_form_is_an_option_and_required_nullable_still_sends_null() {
+    let m = case("nullable-forms");
+    let input = item(&m.code, "pub struct Input");
+    for (field, ty) in [
+        ("a_nullable", "::std::string::String"),
+        ("b_type_array", "i64"),
+        ("c_any_of", "f64"),
+        ("d_bare_nullable", "bool"),
+    ] {
+        assert!(input.contains(&format!("pub {field}: ::std::option::Option<{ty}>")), "{field}: {input}");
+    }
+    // Required but nullable: an Option that is serialized even when None (an explicit null).
+    let lines: Vec<&str> = input.lines().collect();
+    let at = lines.iter().position(|l| l.contains("pub seed_required")).unwrap();
+    assert!(!lines[at - 1].contains("skip_serializing_if"), "{input}");
+    assert!(input.contains("pub seed_required: ::std::option::Option<i64>"));
+    assert!(m.loose_fields.is_empty(), "{:?}", m.loose_fields);
+}
+
+#[test]
+fn unions_of_scalars_or_objects_serialize_as_the_plain_value() {
+    let m = case("unions");
+    let duration = item(&m.code, "pub enum Duration");
+    assert!(m.code.contains("#[serde(untagged)]\npub enum Duration"), "{duration}");
+    assert!(duration.contains("Integer(i64)") && duration.contains("String(::std::string::String)"), "{duration}");
+    // `image_size`: an enum-or-object with an inline title that matches an unrelated `$defs` name.
+    assert!(m.code.contains("#[serde(untagged)]\npub enum ImageSize"), "{}", m.code);
+    // The unreached `$defs/ImageSize` is not typed (and would not collide if it were).
+    assert!(!m.code.contains("pub w:"), "{}", m.code);
+}
+
+#[test]
+fn a_oneof_told_apart_by_a_const_property_is_a_tagged_choice() {
+    let m = case("tagged-oneof");
+    let input = item(&m.code, "pub enum Input");
+    assert!(input.contains("TextToVideo(TextToVideo)") && input.contains("ImageToVideo(ImageToVideo)"), "{input}");
+    // The tag is a one-value enum that the variant's builder fills in.
+    assert!(
+        m.code.contains("r#type: self.r#type.unwrap_or(") || m.code.contains("type_: self.type_.unwrap_or("),
+        "{}",
+        m.code
+    );
+    // Each variant's own constraints apply only when its tag is set.
+    assert!(m.code.contains(r#"when: Some(("type", "\"text\"")),"#), "{}", m.code);
+    assert!(m.code.contains(r#"when: Some(("type", "\"image\"")),"#));
+}
+
+#[test]
+fn property_names_that_are_keywords_or_not_identifiers_keep_their_wire_names() {
+    let m = case("awkward-names");
+    let input = item(&m.code, "pub struct Input");
+    for (wire, rust) in [
+        ("type", "type_"),
+        ("loop", "loop_"),
+        ("3d_mode", "x3d_mode"),
+        ("aspect-ratio", "aspect_ratio"),
+        ("self", "self_"),
+    ] {
+        assert!(input.contains(&format!("rename = \"{wire}\"")), "{wire}: {input}");
+        assert!(input.contains(&format!("pub {rust}:")), "{rust}: {input}");
+    }
+    assert!(input.contains("pub input:"));
+    let variants = item(&m.code, "pub enum AspectRatio");
+    for v in ["R16x9", "R2_4x1", "P1080", "Mp0_5", "V3dAnimation"] {
+        assert!(variants.contains(v), "{v}: {variants}");
+    }
+    // No type at all: a documented JSON value.
+    assert!(input.contains("pub untyped: ::std::option::Option<::serde_json::Value>"), "{input}");
+    assert!(input.contains("Default (applied by the platform when unset): `5`."));
+    assert_eq!(m.loose_fields, vec!["untyped".to_string()]);
+}
+
+#[test]
+fn single_ref_allof_ref_chains_and_recursive_refs() {
+    let m = case("refs");
+    let input = item(&m.code, "pub struct Input");
+    assert!(input.contains("pub style: ::std::option::Option<Style>"), "{input}");
+    assert!(input.contains("pub chain: ::std::option::Option<"), "{input}");
+    assert!(m.code.contains("pub struct Node"), "{}", m.code);
+    assert!(item(&m.code, "pub struct Node").contains("::std::vec::Vec<Node>"));
+    assert!(
+        m.code.contains(r#"path: "chain", when: None, check: crate::validate::Check::Minimum(1f64)"#)
+            || m.code.contains("\"chain\"")
+    );
+    assert!(m.code.contains(r#"path: "loras/*/scale""#), "{}", m.code);
+    // Only what the body reaches: `Unused` (with an if/then/else typify cannot type) is ignored.
+    assert!(!m.code.contains("Unused"));
+}
+
+#[test]
+fn two_models_whose_inline_types_share_a_title_get_their_own_types() {
+    let a = case("shared-title-a");
+    let b = case("shared-title-b");
+    assert!(item(&a.code, "pub enum AspectRatio").contains("R16x9"));
+    assert!(item(&b.code, "pub enum AspectRatio").contains("R4x3"));
+    assert!(!item(&a.code, "pub enum AspectRatio").contains("R4x3"));
+}
+
+#[test]
+fn unsupported_keywords_are_dropped_not_fatal() {
+    let m = case("if-then-else");
+    assert!(m.code.contains("pub struct Input"));
+}
