@@ -137,7 +137,13 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
 
     let is_openapi = document.get("openapi").is_some() || document.get("swagger").is_some();
     let (input_pointer, op, post_path) = if is_openapi {
-        let (pointer, op, post_path) = find_request_body(&document).map_err(|(p, r)| err(&p, r))?;
+        let (pointer, op, post_path) = find_request_body(&document).map_err(|(p, reason)| {
+            if reason == crate::error::NO_MODEL {
+                Error::NoModel { file: shown.clone(), reason }
+            } else {
+                err(&p, reason)
+            }
+        })?;
         (pointer, Some(op), Some(post_path))
     } else {
         (String::new(), None, None)

@@ -113,6 +113,13 @@ impl<P: Protocol> JobRef<P> {
         JobRef { id: id.into(), family: None, key }
     }
 
+    /// The error family of the job's model, which types failure codes that name none
+    /// (`FAILED` rather than `VIDEO_GENERATION_FAILED`).
+    pub fn with_family(mut self, family: Family) -> Self {
+        self.family = Some(family);
+        self
+    }
+
     /// A job of a model of the registry by id (the key and error family from the model).
     pub fn for_model(model: &ModelInfo, id: impl Into<String>) -> Self {
         JobRef { id: id.into(), family: Some(crate::answer::family_of(model.kind)), key: P::job_key(model) }

@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::{Generation, GenerationStream, TtsRequest, TtsResponse};
 use crate::answer::family_of;
 use crate::http::{self, Body, Env, Request};
-use crate::input::CallInput;
+use crate::input::{check_platform, CallInput};
 use crate::job::{follow, Start};
 use crate::protocol::{sealed, JobRef, Submission};
 use crate::{Call, Client, Error, Family, Job, ModelInfo, Platform, Protocol, Result, WaitOptions};
@@ -36,7 +36,10 @@ impl Protocol for SkillsVideo {
 
     /// JSON, or the JSON object with file markers that becomes a multipart form.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
-        Box::pin(async move { call.input.request_body() })
+        Box::pin(async move {
+            check_platform(call.input, Platform::SkillsVideo)?;
+            call.input.request_body()
+        })
     }
 
     /// `POST /v1/generation/{model}`: the generation (id, status, normalized input, usage).
@@ -57,6 +60,7 @@ impl Protocol for SkillsVideo {
 
 /// The submit request: multipart when the body holds a local file, JSON otherwise.
 fn request(call: Submission<'_, SkillsVideo>, path: String) -> Result<Request> {
+    check_platform(call.input, Platform::SkillsVideo)?;
     let body = call.input.request_body()?;
     let body = if crate::media::has_files(&body) { Body::Multipart(body) } else { Body::Json(body) };
     Ok(Request::post(path, body).family(Some(family_of(call.input.kind()))))

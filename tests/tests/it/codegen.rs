@@ -175,6 +175,27 @@ fn codegen_errors_carry_file_and_pointer() {
 }
 
 #[test]
+fn a_document_without_a_post_operation_describes_no_model() {
+    let file = SchemaFile {
+        path: "aimlapi/acme/list.json".into(),
+        text: r#"{"openapi":"3.1.0","paths":{"/v1/models":{"get":{"responses":{}}}}}"#.into(),
+    };
+    let err = generate_model(&file, &Settings::default()).unwrap_err();
+    assert!(err.is_no_model(), "{err:?}");
+    assert_eq!(
+        err,
+        Error::NoModel {
+            file: "schemas/aimlapi/acme/list.json".into(),
+            reason: "the document describes no model: it has no POST operation".into(),
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "schemas/aimlapi/acme/list.json: /paths: the document describes no model: it has no POST operation"
+    );
+}
+
+#[test]
 fn a_dropped_in_schema_becomes_a_module_and_a_registry_entry() {
     let scratch = Scratch::new();
     scratch.write_schema(

@@ -414,7 +414,6 @@ async fn call_raw_refuses_a_model_of_another_platform() {
 
 /// The same on skills.video, whose submit does not check the model's platform yet.
 #[tokio::test]
-#[ignore = "runtime bug: skills.video's submit sends a RawInput of another platform (no check_platform)"]
 async fn call_raw_refuses_a_model_of_another_platform_on_skills_video() {
     let server = TestServer::start(|_, _| json(500, json!({"message": "nothing may arrive"}))).await;
     let client = server.client();

@@ -107,7 +107,7 @@ fn check(path: &str, text: String) -> Result<(), TestCaseError> {
             syn::parse_file(&model.code).map_err(|e| TestCaseError::fail(format!("unparseable output: {e}")))?;
             Ok(())
         }
-        Ok(Err(Error::Schema { file, .. })) => {
+        Ok(Err(Error::Schema { file, .. } | Error::NoModel { file, .. })) => {
             prop_assert_eq!(file, format!("schemas/{path}"));
             Ok(())
         }
