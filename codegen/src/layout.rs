@@ -208,6 +208,51 @@ fn models_below<'a>(node: &'a Node<'a>, rel: Vec<String>, out: &mut Vec<(Vec<Str
     }
 }
 
+/// Names a model's method may not take: the client's own (`new`, `builder`), the runtime
+/// client's it would hide behind `Deref` (`get`, `wait`, `download`, ...), and common trait
+/// methods. Such a model's method gets a `_model` suffix instead (`client.get_model(input)`).
+const RESERVED_METHODS: &[&str] = &[
+    "as_ref",
+    "base_url",
+    "borrow",
+    "builder",
+    "call",
+    "call_raw",
+    "clone",
+    "deref",
+    "download",
+    "download_to",
+    "eq",
+    "events",
+    "fmt",
+    "follow",
+    "from",
+    "from_env",
+    "get",
+    "hash",
+    "into",
+    "lookup",
+    "new",
+    "platform",
+    "resume",
+    "to_owned",
+    "to_string",
+    "tts",
+    "type_id",
+    "wait",
+    "wait_options",
+];
+
+/// The client method of a model at `rel` below its platform (`google_veo_3_1`).
+fn method_name(rel: &[String]) -> String {
+    let name = rel.join("_");
+    if RESERVED_METHODS.contains(&name.as_str()) {
+        format!("{name}_model")
+    } else {
+        name
+    }
+}
+
 /// A platform module's generated part: its client (the runtime's `Client<P>` with one method per
 /// model), the aliases of the runtime's generic types, its models' registry entries and the
 /// child modules.
@@ -218,7 +263,7 @@ fn platform_module(node: &Node<'_>, platform: Platform) -> Result<TokenStream, E
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut methods = Vec::new();
     for (rel, m) in &models {
-        let method = rel.join("_");
+        let method = method_name(rel);
         if let Some(first) = seen.insert(method.clone(), &m.model.file) {
             return Err(Error::Collision {
                 first: first.to_string(),
@@ -244,12 +289,13 @@ fn platform_module(node: &Node<'_>, platform: Platform) -> Result<TokenStream, E
     });
     let children = node.children.keys().map(|k| format_ident!("{}", k));
     let name = platform.dir();
-    let client_doc = format!(
-        " The `{name}` client: [`crate::Client<{marker}>`] with one method per model (`client.<model>(input)`). \
-         It dereferences to that client for everything else (lookups, `resume`, downloads). Cheap to clone."
-    );
+    let client_doc = [
+        format!(" The `{name}` client: [`crate::Client<{marker}>`] with one method per model"),
+        " (`client.<model>(input)`). It dereferences to that client for everything else (lookups,".to_string(),
+        " `resume`, downloads). Cheap to clone: clones share one connection pool.".to_string(),
+    ];
     Ok(quote! {
-        #[doc = #client_doc]
+        #(#[doc = #client_doc])*
         #[derive(Clone, Debug)]
         pub struct Client(::mediagen_runtime::Client<#marker>);
 
@@ -302,8 +348,7 @@ fn platform_module(node: &Node<'_>, platform: Platform) -> Result<TokenStream, E
         }
 
         /// This platform's models, sorted by id.
-        #[doc(hidden)]
-        pub static MODELS: &[&crate::ModelInfo] = &[#(#infos),*];
+        pub(crate) static MODELS: &[&crate::ModelInfo] = &[#(#infos),*];
 
         #(pub mod #children;)*
     })

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use crate::{Family, Kind};
 
+/// The error family of a model kind.
 pub(crate) fn family_of(kind: Kind) -> Family {
     match kind {
         Kind::Video => Family::Video,

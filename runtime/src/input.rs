@@ -9,7 +9,8 @@ use crate::{Error, Kind, Model, Platform, Result};
 pub trait CallInput: Send + Sync {
     /// The model's address on its platform ([`crate::ModelInfo::path`]): the path after
     /// `/v1/generation/` on skills.video (`google/veo-3.1`), the task `model` on MindVideo
-    /// (`skyreels-v4-fast`), `<scope>/<model>` on a v2 relay (`videos/veo3`).
+    /// (`skyreels-v4-fast`), `<scope>/<model>` on a v2 relay (`videos/veo3`), `<vendor>/<model>`
+    /// on AI/ML API (`openai/gpt-image-1`).
     fn model_path(&self) -> &str;
     /// What the model produces; decides the error family of codes that name none.
     fn kind(&self) -> Kind;

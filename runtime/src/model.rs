@@ -17,7 +17,7 @@ pub enum Platform {
 }
 
 impl Platform {
-    /// The id prefix used in the registry (`skills-video`, `mindvideo`, `v2`).
+    /// The id prefix used in the registry (`skills-video`, `mindvideo`, `v2`, `aimlapi`).
     pub fn as_str(self) -> &'static str {
         match self {
             Platform::SkillsVideo => "skills-video",
@@ -78,8 +78,9 @@ pub struct ModelInfo {
     pub path: &'static str,
     /// The value sent as `model` in the request envelope (MindVideo, v2, AI/ML API), or the last path segment.
     pub model_name: &'static str,
-    /// The submit path relative to the platform's base URL (`/v1/generation/google/veo-3.1`,
-    /// `/api/v1/tasks`, `/v2/videos/generations`, `/v2/video/generations`).
+    /// The submit path relative to the platform's base URL: `/v1/generation/google/veo-3.1` on
+    /// skills.video, `/api/v1/tasks` on MindVideo, `/v2/videos/generations` on a v2 relay, the
+    /// document's POST path on AI/ML API (`/v2/video/generations`).
     pub endpoint: &'static str,
     /// Human title of the model.
     pub title: &'static str,

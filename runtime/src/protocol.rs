@@ -5,8 +5,8 @@
 //! [`MindVideo`](crate::mindvideo::MindVideo), [`V2`](crate::v2::V2),
 //! [`Aimlapi`](crate::aimlapi::Aimlapi)) implementing [`Protocol`]: its environment variables and
 //! default host, its job answer, what it needs beside a job's id to look the job up, how it
-//! submits, how it looks a job up and whether it pushes updates. The trait is sealed; its
-//! protocol methods are hidden and called by the lifecycle only.
+//! submits, how it looks a job up and whether it pushes updates. The trait is sealed; the
+//! protocol's methods live on the sealed supertrait, which only this crate can name or call.
 
 use std::fmt;
 
@@ -30,54 +30,70 @@ pub trait Protocol: sealed::Sealed + Copy + Default + fmt::Debug + Send + Sync +
     /// Options of one call that only this platform has (MindVideo's idempotency key); `()` on
     /// the others.
     type CallOptions: Clone + fmt::Debug + Default + Send + Sync + 'static;
-
-    #[doc(hidden)]
-    /// Where the settings come from when the builder leaves them unset.
-    const ENV: Env;
-
-    #[doc(hidden)]
-    /// The request body of a call, after the schema checks.
-    fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>>;
-
-    #[doc(hidden)]
-    /// Send the submit; the job as the platform answered it.
-    fn submit<'a>(client: &'a Client<Self>, call: Submission<'a, Self>) -> BoxFuture<'a, Result<Job<Self>>>;
-
-    #[doc(hidden)]
-    /// `GET` the job.
-    fn fetch<'a>(client: &'a Client<Self>, job: &'a JobRef<Self>) -> BoxFuture<'a, Result<Self::State>>;
-
-    #[doc(hidden)]
-    /// Open the platform's push channel for a job whose id is known, starting from the last state
-    /// seen; `None` when the platform has no such channel.
-    fn push(
-        _client: &Client<Self>,
-        _job: &JobRef<Self>,
-        _last: Option<&Self::State>,
-    ) -> Option<BoxFuture<'static, Result<PushStream<Self::State>>>> {
-        None
-    }
-
-    #[doc(hidden)]
-    /// Whether a terminal state that came through the push channel lacks what a `GET` gives
-    /// (outputs, cost), so the job is looked up once more.
-    fn needs_refresh(_state: &Self::State) -> bool {
-        false
-    }
-
-    #[doc(hidden)]
-    /// Give a state what it cannot read from the platform's answer (a v2 task's output kind,
-    /// from its scope).
-    fn attach(_state: &mut Self::State, _job: &JobRef<Self>) {}
-
-    #[doc(hidden)]
-    /// The key of a job of `model`, for a lookup by id.
-    fn job_key(model: &ModelInfo) -> Self::JobKey;
 }
 
 pub(crate) mod sealed {
-    /// Keeps [`super::Protocol`] implemented by this crate only.
-    pub trait Sealed {}
+    use super::*;
+
+    /// Keeps [`super::Protocol`] implemented by this crate only, and holds the protocol's
+    /// methods, which only the lifecycle calls (this trait cannot be named outside the crate).
+    pub trait Sealed: Sized {
+        /// Where the settings come from when the builder leaves them unset.
+        const ENV: Env;
+
+        /// The request body of a call, after the schema checks.
+        fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>>
+        where
+            Self: Protocol;
+
+        /// Send the submit; the job as the platform answered it.
+        fn submit<'a>(client: &'a Client<Self>, call: Submission<'a, Self>) -> BoxFuture<'a, Result<Job<Self>>>
+        where
+            Self: Protocol;
+
+        /// `GET` the job.
+        fn fetch<'a>(
+            client: &'a Client<Self>,
+            job: &'a JobRef<Self>,
+        ) -> BoxFuture<'a, Result<<Self as Protocol>::State>>
+        where
+            Self: Protocol;
+
+        /// Open the platform's push channel for a job whose id is known, starting from the last state
+        /// seen; `None` when the platform has no such channel.
+        fn push(
+            _client: &Client<Self>,
+            _job: &JobRef<Self>,
+            _last: Option<&<Self as Protocol>::State>,
+        ) -> Option<BoxFuture<'static, Result<PushStream<<Self as Protocol>::State>>>>
+        where
+            Self: Protocol,
+        {
+            None
+        }
+
+        /// Whether a terminal state that came through the push channel lacks what a `GET` gives
+        /// (outputs, cost), so the job is looked up once more.
+        fn needs_refresh(_state: &<Self as Protocol>::State) -> bool
+        where
+            Self: Protocol,
+        {
+            false
+        }
+
+        /// Give a state what it cannot read from the platform's answer (a v2 task's output kind,
+        /// from its scope).
+        fn attach(_state: &mut <Self as Protocol>::State, _job: &JobRef<Self>)
+        where
+            Self: Protocol,
+        {
+        }
+
+        /// The key of a job of `model`, for a lookup by id.
+        fn job_key(model: &ModelInfo) -> <Self as Protocol>::JobKey
+        where
+            Self: Protocol;
+    }
 }
 
 /// What a platform keeps beside a job's id. Stored in a [`JobHandle`](crate::JobHandle) as its
@@ -122,6 +138,7 @@ impl<P: Protocol> JobRef<P> {
 
     /// A job of a model of the registry by id (the key and error family from the model).
     pub fn for_model(model: &ModelInfo, id: impl Into<String>) -> Self {
+        debug_assert_eq!(model.platform, P::PLATFORM, "{} is not a model of this platform", model.id);
         JobRef { id: id.into(), family: Some(crate::answer::family_of(model.kind)), key: P::job_key(model) }
     }
 

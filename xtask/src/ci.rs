@@ -1,5 +1,6 @@
 //! `cargo xtask ci`: every check CI runs, and the drop-in check among them.
 
+use std::ffi::OsStr;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -23,6 +24,8 @@ pub fn ci(root: &Path) -> Result<()> {
     run(root, "cargo", &fmt, &[])?;
     println!("{}", codegen(root, true)?);
     run(root, "cargo", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], &[])?;
+    // Docs build without a broken link or a missing doc anywhere.
+    run(root, "cargo", &["doc", "--workspace", "--no-deps", "-q"], &[("RUSTDOCFLAGS", OsStr::new("-D warnings"))])?;
     // Per-platform features are additive: each one alone compiles.
     for feature in ["skills-video", "mindvideo", "v2", "aimlapi"] {
         run(root, "cargo", &["check", "-q", "-p", "mediagen", "--no-default-features", "--features", feature], &[])?;
@@ -71,7 +74,7 @@ pub fn drop_in_check(root: &Path) -> Result<()> {
         &scratch,
         "cargo",
         &["clippy", "-q", "-p", "mediagen", "--", "-D", "warnings"],
-        &[("CARGO_TARGET_DIR", &target)],
+        &[("CARGO_TARGET_DIR", target.as_os_str())],
     )?;
     std::fs::remove_dir_all(&scratch)?;
     println!(
@@ -82,7 +85,7 @@ pub fn drop_in_check(root: &Path) -> Result<()> {
 }
 
 /// Run a command in `dir`, failing with its name when it fails.
-fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &Path)]) -> Result<()> {
+fn run(dir: &Path, program: &str, args: &[&str], envs: &[(&str, &OsStr)]) -> Result<()> {
     println!("$ {program} {}", args.join(" "));
     let mut cmd = std::process::Command::new(program);
     cmd.args(args).current_dir(dir);

@@ -9,7 +9,9 @@
 
 pub use ::mediagen_runtime::aimlapi::*;
 
-/// The `aimlapi` client: [`crate::Client<Aimlapi>`] with one method per model (`client.<model>(input)`). It dereferences to that client for everything else (lookups, `resume`, downloads). Cheap to clone.
+/// The `aimlapi` client: [`crate::Client<Aimlapi>`] with one method per model
+/// (`client.<model>(input)`). It dereferences to that client for everything else (lookups,
+/// `resume`, downloads). Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client(::mediagen_runtime::Client<Aimlapi>);
 /// Settings for a [`Client`]; see [`Client::builder`].
@@ -292,8 +294,7 @@ impl ::std::convert::From<Client> for ::mediagen_runtime::Client<Aimlapi> {
     }
 }
 /// This platform's models, sorted by id.
-#[doc(hidden)]
-pub static MODELS: &[&crate::ModelInfo] = &[
+pub(crate) static MODELS: &[&crate::ModelInfo] = &[
     &alibaba::qwen_image::INFO,
     &alibaba::wan2_2_14b_animate_move::INFO,
     &alibaba::wan2_6_t2v::INFO,

@@ -27,7 +27,9 @@
 
 pub use ::mediagen_runtime::mindvideo::*;
 
-/// The `mindvideo` client: [`crate::Client<MindVideo>`] with one method per model (`client.<model>(input)`). It dereferences to that client for everything else (lookups, `resume`, downloads). Cheap to clone.
+/// The `mindvideo` client: [`crate::Client<MindVideo>`] with one method per model
+/// (`client.<model>(input)`). It dereferences to that client for everything else (lookups,
+/// `resume`, downloads). Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client(::mediagen_runtime::Client<MindVideo>);
 /// Settings for a [`Client`]; see [`Client::builder`].
@@ -97,8 +99,7 @@ impl ::std::convert::From<Client> for ::mediagen_runtime::Client<MindVideo> {
     }
 }
 /// This platform's models, sorted by id.
-#[doc(hidden)]
-pub static MODELS: &[&crate::ModelInfo] = &[
+pub(crate) static MODELS: &[&crate::ModelInfo] = &[
     &gemini_3_pro_image_preview_official::INFO,
     &skyreels_v4_fast::INFO,
     &veo3_1_fast::INFO,

@@ -29,7 +29,9 @@
 
 pub use ::mediagen_runtime::skills_video::*;
 
-/// The `skills-video` client: [`crate::Client<SkillsVideo>`] with one method per model (`client.<model>(input)`). It dereferences to that client for everything else (lookups, `resume`, downloads). Cheap to clone.
+/// The `skills-video` client: [`crate::Client<SkillsVideo>`] with one method per model
+/// (`client.<model>(input)`). It dereferences to that client for everything else (lookups,
+/// `resume`, downloads). Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client(::mediagen_runtime::Client<SkillsVideo>);
 /// Settings for a [`Client`]; see [`Client::builder`].
@@ -165,8 +167,7 @@ impl ::std::convert::From<Client> for ::mediagen_runtime::Client<SkillsVideo> {
     }
 }
 /// This platform's models, sorted by id.
-#[doc(hidden)]
-pub static MODELS: &[&crate::ModelInfo] = &[
+pub(crate) static MODELS: &[&crate::ModelInfo] = &[
     &black_forest_labs::kontext::INFO,
     &bytedance::seedance_1_5::INFO,
     &bytedance::seedream_4_5::INFO,

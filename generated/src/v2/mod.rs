@@ -23,7 +23,9 @@
 
 pub use ::mediagen_runtime::v2::*;
 
-/// The `v2` client: [`crate::Client<V2>`] with one method per model (`client.<model>(input)`). It dereferences to that client for everything else (lookups, `resume`, downloads). Cheap to clone.
+/// The `v2` client: [`crate::Client<V2>`] with one method per model
+/// (`client.<model>(input)`). It dereferences to that client for everything else (lookups,
+/// `resume`, downloads). Cheap to clone: clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client(::mediagen_runtime::Client<V2>);
 /// Settings for a [`Client`]; see [`Client::builder`].
@@ -96,8 +98,7 @@ impl ::std::convert::From<Client> for ::mediagen_runtime::Client<V2> {
     }
 }
 /// This platform's models, sorted by id.
-#[doc(hidden)]
-pub static MODELS: &[&crate::ModelInfo] = &[
+pub(crate) static MODELS: &[&crate::ModelInfo] = &[
     &audio::suno_v4::INFO,
     &images::seedream_4::INFO,
     &videos::sora_2::INFO,

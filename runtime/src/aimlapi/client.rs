@@ -50,13 +50,14 @@ impl JobKey for Answer {
     }
 }
 
-impl sealed::Sealed for Aimlapi {}
-
 impl Protocol for Aimlapi {
     const PLATFORM: Platform = Platform::Aimlapi;
     type State = Generation;
     type JobKey = Answer;
     type CallOptions = ();
+}
+
+impl sealed::Sealed for Aimlapi {
     const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
 
     /// The input with `model` (the document's, unless the body names one); local files become
@@ -135,9 +136,13 @@ impl Protocol for Aimlapi {
 /// The model of a call: its registry entry, which holds the endpoint.
 fn info(call: Submission<'_, Aimlapi>) -> Result<&'static ModelInfo> {
     check_platform(call.input, Platform::Aimlapi)?;
-    call.input
-        .info()
-        .ok_or_else(|| Error::Config(format!("aimlapi/{} is not a model of the registry", call.input.model_path())))
+    call.input.info().ok_or_else(|| {
+        Error::Config(format!(
+            "aimlapi/{}: an AI/ML API submit needs the model's endpoint; build the input with \
+             RawInput::for_model(mediagen::registry::find(\"aimlapi/...\"), body)",
+            call.input.model_path()
+        ))
+    })
 }
 
 impl Client<Aimlapi> {
@@ -159,8 +164,6 @@ impl Client<Aimlapi> {
 
     /// Poll a video generation until it ends.
     pub async fn wait(&self, generation_id: &str, options: WaitOptions) -> Result<Generation> {
-        let mut job = JobRef::new(generation_id, Answer::Followed);
-        job.family = Some(Family::Video);
-        self.follow(job, options).wait().await
+        self.follow(JobRef::new(generation_id, Answer::Followed).with_family(Family::Video), options).wait().await
     }
 }

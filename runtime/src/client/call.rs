@@ -104,4 +104,8 @@ impl<P: Protocol, M: CallInput> Submit for Call<'_, P, M> {
     fn submit(self) -> impl Future<Output = Result<Job<P>>> + Send {
         Call::submit(self)
     }
+    /// Submit, then wait with the call's wait options (else the client's).
+    fn run(self) -> impl Future<Output = Result<P::State>> + Send {
+        Call::run(self)
+    }
 }

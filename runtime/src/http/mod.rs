@@ -18,8 +18,6 @@
 
 mod decode;
 mod download;
-
-pub(crate) use download::download_into;
 mod frames;
 mod retry;
 
@@ -34,6 +32,7 @@ use serde_json::Value;
 use crate::error_body::api_error;
 use crate::{Error, Family, Result};
 pub(crate) use decode::{decode_json, decode_str};
+pub(crate) use download::download_into;
 pub(crate) use frames::{frames, Frame};
 pub use retry::RetryPolicy;
 pub(crate) use retry::{parse_retry_after, Replay};

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-/// How [`Job::wait`] follows a job: the first poll interval, how it grows, its cap, and the
+/// How [`Job::wait`](crate::Job::wait) follows a job: the first poll interval, how it grows, its cap, and the
 /// overall deadline. Push channels are read until the deadline too.
 ///
 /// ```
@@ -53,7 +53,7 @@ impl WaitOptions {
         self
     }
 
-    /// Give up with [`Error::Deadline`] when the job has not ended this long after waiting began.
+    /// Give up with [`Error::Deadline`](crate::Error::Deadline) when the job has not ended this long after waiting began.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self

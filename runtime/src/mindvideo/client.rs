@@ -30,15 +30,16 @@ pub struct MindVideo;
 /// The `Idempotency-Key` of one call: yours ([`Call::idempotency_key`]) or, when `None`, a fresh
 /// random one per logical submit.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct IdempotencyKey(pub Option<String>);
-
-impl sealed::Sealed for MindVideo {}
+pub struct IdempotencyKey(pub(crate) Option<String>);
 
 impl Protocol for MindVideo {
     const PLATFORM: Platform = Platform::Mindvideo;
     type State = Task;
     type JobKey = ();
     type CallOptions = IdempotencyKey;
+}
+
+impl sealed::Sealed for MindVideo {
     const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
 
     /// The task envelope `{model, input}`; local files become `data:` URIs.

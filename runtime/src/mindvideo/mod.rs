@@ -10,7 +10,9 @@
 //! - [`Task`] implements [`crate::JobState`].
 
 mod client;
+mod events;
 mod task;
 
 pub use client::{IdempotencyKey, MindVideo, API_KEY_ENV, BASE_URL_ENV, DEFAULT_BASE_URL, IDEMPOTENCY_KEY};
-pub use task::{OutputFile, Task, TaskEvent, TaskEvents, TaskOutput, TaskStatus};
+pub use events::{TaskEvent, TaskEvents};
+pub use task::{OutputFile, Task, TaskOutput, TaskStatus};

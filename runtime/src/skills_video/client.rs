@@ -25,13 +25,14 @@ pub const BASE_URL_ENV: &str = "SKILLS_VIDEO_BASE_URL";
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct SkillsVideo;
 
-impl sealed::Sealed for SkillsVideo {}
-
 impl Protocol for SkillsVideo {
     const PLATFORM: Platform = Platform::SkillsVideo;
     type State = Generation;
     type JobKey = ();
     type CallOptions = ();
+}
+
+impl sealed::Sealed for SkillsVideo {
     const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
 
     /// JSON, or the JSON object with file markers that becomes a multipart form.

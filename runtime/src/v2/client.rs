@@ -81,13 +81,14 @@ impl JobKey for Scope {
     }
 }
 
-impl sealed::Sealed for V2 {}
-
 impl Protocol for V2 {
     const PLATFORM: Platform = Platform::V2;
     type State = Task;
     type JobKey = Scope;
     type CallOptions = ();
+}
+
+impl sealed::Sealed for V2 {
     const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: None };
 
     /// The input with `model` added; local files become `data:` URIs.
@@ -162,9 +163,7 @@ impl Client<V2> {
     /// [`Error::JobFailed`] (with the relay's `fail_reason`), one still running at the deadline
     /// [`Error::Deadline`].
     pub async fn wait(&self, scope: Scope, task_id: &str, options: WaitOptions) -> Result<Task> {
-        let mut job = JobRef::new(task_id, scope);
-        job.family = Some(scope.family());
-        self.follow(job, options).wait().await
+        self.follow(JobRef::new(task_id, scope).with_family(scope.family()), options).wait().await
     }
 }
 

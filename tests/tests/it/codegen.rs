@@ -248,3 +248,21 @@ fn inline_types_of_two_models_never_share_a_rust_type() {
     assert_eq!(serde_json::to_value(a).unwrap(), "9:16");
     assert_eq!(serde_json::to_value(b).unwrap(), "5:4");
 }
+
+#[test]
+fn a_model_named_like_a_client_method_gets_a_suffix_instead_of_hiding_it() {
+    let schema = |name: &str| SchemaFile {
+        path: format!("mindvideo/{name}.json"),
+        text: r#"{"type":"object","required":["prompt"],"properties":{"prompt":{"type":"string"}}}"#.into(),
+    };
+    let files =
+        generate(&[schema("get"), schema("new"), schema("events"), schema("veo")], &Settings::default()).unwrap();
+    let platform = &files.iter().find(|f| f.path == "src/mindvideo/mod.rs").unwrap().text;
+    for method in ["get_model", "new_model", "events_model", "veo"] {
+        assert!(platform.contains(&format!("pub fn {method}(")), "{method} in:\n{platform}");
+    }
+    // The client's own constructor and the runtime's lookups stay reachable.
+    assert_eq!(platform.matches("pub fn new(").count(), 1, "{platform}");
+    assert!(!platform.contains("pub fn get("), "{platform}");
+    assert!(!platform.contains("pub fn events("), "{platform}");
+}
