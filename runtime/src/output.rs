@@ -31,18 +31,19 @@ pub struct Output {
 
 impl Output {
     /// A file name that is safe to create in a directory: the given name or the URL's last path
-    /// segment, reduced to letters, digits, `.`, `-` and `_`, never starting with a dot.
+    /// segment (percent-decoded), keeping letters and digits of any script (`日落.png` stays
+    /// `日落.png`) and `.`, `-`, `_`; anything else (path separators, control characters,
+    /// characters Windows forbids, spaces) becomes `_`. Never empty, never starting with a dot,
+    /// at most 120 characters. Downloads make it unique in their folder (`output-2.png`).
     pub fn safe_file_name(&self) -> String {
         let from_url = || {
             let path = self.url.split(['?', '#']).next().unwrap_or("");
-            path.rsplit('/').next().unwrap_or("").to_string()
+            percent_decode(path.rsplit('/').next().unwrap_or(""))
         };
         let raw = self.file_name.clone().filter(|n| !n.is_empty()).unwrap_or_else(from_url);
         let last = raw.rsplit(['/', '\\']).next().unwrap_or("");
-        let mut name: String = last
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
-            .collect();
+        let mut name: String =
+            last.chars().map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
         name = name.trim_start_matches('.').chars().take(120).collect();
         if name.trim_matches(['_', '.']).is_empty() {
             name = "output".into();
@@ -54,6 +55,27 @@ impl Output {
         }
         name
     }
+}
+
+/// `%E6%97%A5` as the UTF-8 it encodes; anything that is not valid escapes or UTF-8 stays as it is.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn kind_de<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Kind>, D::Error> {
@@ -215,6 +237,14 @@ mod tests {
         assert_eq!(o.safe_file_name(), "pass_wd.mp4");
         o.file_name = Some("..".into());
         assert_eq!(o.safe_file_name(), "output.mp4");
+        // Letters of any script stay; what a file system or a shell could misread does not.
+        o.file_name = Some("夕阳 sunset<1>|\u{7}.mp4".into());
+        assert_eq!(o.safe_file_name(), "夕阳_sunset_1___.mp4");
+        o.file_name = None;
+        o.url = "https://cdn/x/%E6%97%A5%E8%90%BD.png?sig=%2F".into();
+        assert_eq!(o.safe_file_name(), "日落.png");
+        o.url = "https://cdn/x/%2e%2e%2Fetc%2Fpasswd".into();
+        assert_eq!(o.safe_file_name(), "passwd.mp4");
     }
 
     #[test]

@@ -16,12 +16,18 @@ impl Transport {
         self.copy_body(url, writer, "the writer").await
     }
 
-    /// Stream the body of `GET url` (no API key) into `dest`, through `dest.part` so a broken
-    /// download never leaves a truncated file under the final name. Returns the bytes written.
+    /// Stream the body of `GET url` (no API key) into `dest`, through a `.part` file of its own
+    /// (never an existing file) so a broken download never leaves a truncated file under the
+    /// final name. Returns the bytes written.
     pub(crate) async fn download(&self, url: &str, dest: &Path) -> Result<u64> {
         let part = part_path(dest);
         let io = |context: String| move |source| Error::Io { context, source };
-        let mut file = tokio::fs::File::create(&part).await.map_err(io(format!("creating {}", part.display())))?;
+        let mut file = tokio::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&part)
+            .await
+            .map_err(io(format!("creating {}", part.display())))?;
         let result = self.copy_body(url, &mut file, &part.display().to_string()).await;
         drop(file);
         let written = match result {
@@ -57,18 +63,49 @@ impl Transport {
     }
 }
 
+/// `.{name}.{random}.part` beside `dest`: hidden, and never the name of a file already there.
 fn part_path(dest: &Path) -> PathBuf {
-    let mut name = dest.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".part");
+    let mut name = std::ffi::OsString::from(".");
+    name.push(dest.file_name().unwrap_or_default());
+    name.push(format!(".{:08x}.part", fastrand::u32(..)));
     dest.with_file_name(name)
 }
 
-/// Download `output` into `dir` (created if missing) under its safe file name; the file's path.
+/// Download `output` into `dir` (created if missing) under its safe file name, made unique in the
+/// folder: a file already there is never replaced (`output.png`, then `output-2.png`, ...). The
+/// name is claimed atomically (`create_new`) before the download starts, so two downloads at
+/// once never pick the same one; a failed download removes what it created. The file's path.
 pub(crate) async fn download_into(transport: &Transport, output: &Output, dir: &Path) -> Result<PathBuf> {
-    tokio::fs::create_dir_all(dir)
-        .await
-        .map_err(|source| Error::Io { context: format!("creating {}", dir.display()), source })?;
-    let path = dir.join(output.safe_file_name());
-    transport.download(&output.url, &path).await?;
-    Ok(path)
+    let io = |context: String| move |source| Error::Io { context, source };
+    tokio::fs::create_dir_all(dir).await.map_err(io(format!("creating {}", dir.display())))?;
+    let path = claim_unique(dir, &output.safe_file_name()).await?;
+    match transport.download(&output.url, &path).await {
+        Ok(_) => Ok(path),
+        Err(e) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            Err(e)
+        }
+    }
+}
+
+/// Create an empty file named `name` in `dir`, or `stem-2.ext`, `stem-3.ext`, ... when taken.
+async fn claim_unique(dir: &Path, name: &str) -> Result<PathBuf> {
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, Some(ext)),
+        _ => (name, None),
+    };
+    for n in 1u32.. {
+        let candidate = match (n, ext) {
+            (1, _) => name.to_string(),
+            (_, Some(ext)) => format!("{stem}-{n}.{ext}"),
+            (_, None) => format!("{stem}-{n}"),
+        };
+        let path = dir.join(candidate);
+        match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
+            Ok(_) => return Ok(path),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+            Err(source) => return Err(Error::Io { context: format!("creating {}", path.display()), source }),
+        }
+    }
+    unreachable!("the loop returns")
 }

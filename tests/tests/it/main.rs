@@ -8,6 +8,7 @@
 mod aimlapi_jobs;
 mod cases;
 mod codegen;
+mod downloads;
 mod lifecycle_jobs;
 mod mindvideo_config;
 mod mindvideo_tasks;
