@@ -292,6 +292,9 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         let value = if p.array { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
         input.insert(p.name.clone(), value);
     }
+    // JSON never names a local file (the SDK refuses file markers in it): each `--file` stands in
+    // the input as a placeholder URL, replaced by the file once the input has been checked.
+    let mut files: Vec<(String, Value)> = Vec::new();
     for spec in m.get_many::<String>("file").into_iter().flatten() {
         let (name, path) =
             spec.split_once('=').ok_or_else(|| Failure::usage(format!("--file {spec:?}: expected PARAM=PATH")))?;
@@ -302,7 +305,11 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         if !std::path::Path::new(path).is_file() {
             return Err(Failure::usage(format!("--file {name}={path}: no such file")));
         }
-        let file = serde_json::to_value(mediagen::MediaInput::path(path)).map_err(|e| Failure::usage(e.to_string()))?;
+        let marker =
+            serde_json::to_value(mediagen::MediaInput::path(path)).map_err(|e| Failure::usage(e.to_string()))?;
+        let placeholder = format!("https://file.mediagen.invalid/{}", files.len());
+        files.push((placeholder.clone(), marker));
+        let file = Value::String(placeholder);
         if p.array {
             match input.entry(p.name.clone()).or_insert_with(|| Value::Array(vec![])) {
                 Value::Array(items) => items.push(file),
@@ -313,8 +320,9 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         }
     }
     // The typed input checks every constraint before anything is sent.
-    let body =
+    let mut body =
         (info.parse)(Value::Object(input)).map_err(|e| Failure::usage(format!("invalid input: {}", one_line(&e))))?;
+    put_files(&mut body, &files);
     let opts = exec::Options {
         wait: !m.get_flag("no-wait"),
         timeout: parse_duration(m.get_one::<String>("timeout").expect("default"))?,
@@ -326,6 +334,20 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
     };
     exec::run(info, body, &opts).await
+}
+
+/// Replace each `--file` placeholder in the checked body by the file it stands for.
+fn put_files(body: &mut Value, files: &[(String, Value)]) {
+    match body {
+        Value::String(s) => {
+            if let Some((_, marker)) = files.iter().find(|(placeholder, _)| placeholder == s) {
+                *body = marker.clone();
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| put_files(v, files)),
+        Value::Object(map) => map.values_mut().for_each(|v| put_files(v, files)),
+        _ => {}
+    }
 }
 
 /// `250ms`, `90s`, `10m`, `1h`, `1h30m`, or plain seconds.

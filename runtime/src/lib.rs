@@ -27,6 +27,7 @@ mod error_body;
 mod http;
 mod input;
 mod job;
+mod json_input;
 mod media;
 mod model;
 mod output;

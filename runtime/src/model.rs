@@ -103,19 +103,31 @@ impl PartialEq for ModelInfo {
 
 impl Eq for ModelInfo {}
 
-/// Deserialize JSON into a model's input type, naming the field that does not fit.
+/// Check JSON against the model's schema (no local files, no unknown parameters, whole floats as
+/// integers, required constants filled in; see `json_input`), deserialize it into the model's
+/// input type naming the field that does not fit, check every constraint, and return the body,
+/// with the parameters an open schema lets through added back.
 pub fn parse_json<M: Model + serde::de::DeserializeOwned>(
-    value: serde_json::Value,
+    mut value: serde_json::Value,
 ) -> Result<serde_json::Value, crate::Error> {
+    let extras = crate::json_input::prepare(&mut value, &M::INFO.schema_json())?;
     let input: M = serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
-        crate::Error::Validation {
-            path: if path == "." { String::new() } else { path },
-            rule: "type",
-            message: e.into_inner().to_string(),
+        let message = e.into_inner().to_string();
+        // serde says "missing field `n`" at the object's path; name the field instead.
+        if let Some(field) = message.strip_prefix("missing field `").and_then(|m| m.split('`').next()) {
+            let path = if path == "." { field.to_string() } else { format!("{path}.{field}") };
+            return crate::Error::Validation { path, rule: "required", message: "is required".into() };
         }
+        crate::Error::Validation { path: if path == "." { String::new() } else { path }, rule: "type", message }
     })?;
-    input.to_body()
+    let mut body = input.to_body()?;
+    if let serde_json::Value::Object(map) = &mut body {
+        for (name, value) in extras {
+            map.entry(name).or_insert(value);
+        }
+    }
+    Ok(body)
 }
 
 impl ModelInfo {

@@ -249,9 +249,29 @@ fn a_model_picked_at_run_time_parses_and_checks_json_input() {
     let (path, rule, message) = violation((veo.parse)(json!({"prompt": "x", "aspect_ratio": "21:9"})).unwrap_err());
     assert_eq!((path.as_str(), rule), ("aspect_ratio", "type"));
     assert!(message.contains("21:9"), "{message}");
-    let (path, rule, _) = violation((veo.parse)(json!({"aspect_ratio": "9:16"})).unwrap_err());
-    assert_eq!((path.as_str(), rule), ("", "type"), "missing prompt is a type error of the whole input");
+    let (path, rule, message) = violation((veo.parse)(json!({"aspect_ratio": "9:16"})).unwrap_err());
+    assert_eq!(
+        (path.as_str(), rule, message.as_str()),
+        ("prompt", "required", "is required"),
+        "the missing field is named"
+    );
     let sky = registry::find("mindvideo/skyreels-v4-fast").unwrap();
     let err = (sky.parse)(json!({"prompt": "x", "duration": 99})).unwrap_err();
     assert_eq!(err.to_string(), "duration: 99 is above the maximum 15");
+}
+
+/// JSON input can do no more than typed code: no local files, no silently dropped typos.
+#[test]
+fn json_input_never_reads_a_file_never_drops_a_typo_and_takes_whole_floats() {
+    let veo = registry::find("skills-video/google/veo-3.1").unwrap();
+    let secret = json!({"prompt": "p", "first_frame_url": {"$mediagen_file": {"path": "credentials.env"}}});
+    let err = (veo.parse)(secret).unwrap_err();
+    assert!(err.to_string().starts_with("first_frame_url: a local file cannot be given in JSON input"), "{err}");
+
+    let err = (veo.parse)(json!({"prompt": "p", "durration": 6})).unwrap_err();
+    assert_eq!(err.to_string(), "durration: unknown parameter; did you mean duration?");
+
+    let body = (veo.parse)(json!({"prompt": "p", "duration": 8.0})).unwrap();
+    assert_eq!(body, json!({"prompt": "p", "duration": 8}));
+    assert!(body["duration"].is_i64());
 }

@@ -1,40 +1,9 @@
-//! The built `mediagen` binary against local servers on 127.0.0.1 that speak each platform's
-//! protocol: exit statuses, the `--json` object field by field, downloads, and no request at all
-//! when the input is invalid.
-
-use std::process::Output;
+//! Runs on every platform: success, failures, exit statuses, `--json`, status and streams.
 
 use mediagen_tests::{json, text, TestServer, KEY};
 use serde_json::{json, Value};
 
-/// Run the binary with the platform keys set and no base URLs from the environment.
-async fn mediagen(args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_mediagen"))
-        .args(args)
-        .env("SKILLS_VIDEO_API_KEY", KEY)
-        .env("MINDVIDEO_API_KEY", KEY)
-        .env("V2_API_KEY", KEY)
-        .env("AIMLAPI_API_KEY", KEY)
-        .env_remove("SKILLS_VIDEO_BASE_URL")
-        .env_remove("MINDVIDEO_BASE_URL")
-        .env_remove("V2_BASE_URL")
-        .env_remove("AIMLAPI_BASE_URL")
-        .output()
-        .await
-        .expect("the mediagen binary runs")
-}
-
-fn stdout_json(out: &Output) -> Value {
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(text.trim().lines().count(), 1, "exactly one JSON line on stdout: {text:?}");
-    serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {text}"))
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-const FAST: &[&str] = &["--poll-interval", "20ms", "--json"];
+use crate::{mediagen, stderr, stdout_json, FAST};
 
 #[tokio::test]
 async fn skills_video_run_to_success_with_json_and_download() {
