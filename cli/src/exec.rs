@@ -1,6 +1,6 @@
 //! Submitting, following and reporting a job on whichever platform the model lives on.
 
-use std::io::IsTerminal as _;
+use std::future::Future;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -9,10 +9,11 @@ use mediagen::aimlapi::Aimlapi;
 use mediagen::mindvideo::MindVideo;
 use mediagen::skills_video::{self, SkillsVideo};
 use mediagen::v2::V2;
-use mediagen::{Client, Error, Job, JobRef, JobState, ModelInfo, Platform, Protocol, RawInput, WaitOptions};
-use serde_json::{json, Value};
+use mediagen::{Client, Job, JobRef, JobState, ModelInfo, Platform, Protocol, RawInput, WaitOptions};
+use serde_json::Value;
 
-use crate::{exit_code, one_line, Failure};
+use crate::report::{conclude, describe_state, spinner, Trouble};
+use crate::{one_line, Failure};
 
 /// What `run` and `status` were asked to do.
 #[derive(Debug, Clone)]
@@ -68,9 +69,9 @@ pub async fn run(info: &'static ModelInfo, body: Value, opts: &Options) -> Resul
             let client = client::<SkillsVideo>(opts)?;
             let call = client.call_raw(input);
             if opts.stream && opts.wait {
-                return stream_skills_video(info, call, opts).await;
+                return stream_skills_video(info, &client, call, opts).await;
             }
-            finish(info, call.submit().await, opts).await
+            finish(info, call.submit(), opts).await
         }
         Platform::Mindvideo => {
             let client = client::<MindVideo>(opts)?;
@@ -78,7 +79,7 @@ pub async fn run(info: &'static ModelInfo, body: Value, opts: &Options) -> Resul
             if let Some(key) = &opts.idempotency_key {
                 call = call.idempotency_key(key.clone());
             }
-            finish(info, call.submit().await, opts).await
+            finish(info, call.submit(), opts).await
         }
         Platform::V2 => submit::<V2>(info, input, opts).await,
         Platform::Aimlapi => submit::<Aimlapi>(info, input, opts).await,
@@ -88,10 +89,33 @@ pub async fn run(info: &'static ModelInfo, body: Value, opts: &Options) -> Resul
 /// Submit on a platform without options of its own, then follow the job.
 async fn submit<P: Protocol>(info: &'static ModelInfo, input: RawInput, opts: &Options) -> Result<(), Failure> {
     let client = client::<P>(opts)?;
-    finish(info, client.call_raw(input).submit().await, opts).await
+    finish(info, client.call_raw(input).submit(), opts).await
 }
 
-/// `mediagen status`: look a job up by id, optionally waiting for it.
+/// Resolves when SIGINT or SIGTERM arrives (never, where they cannot be listened for).
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+            (Ok(mut int), Ok(mut term)) => {
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            _ => std::future::pending().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// `mediagen status`: look a job up by id, optionally waiting for it and saving its outputs.
 pub async fn status(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
     match info.platform {
         Platform::SkillsVideo => status_on::<SkillsVideo>(info, id, opts).await,
@@ -104,103 +128,153 @@ pub async fn status(info: &'static ModelInfo, id: &str, opts: &Options) -> Resul
 async fn status_on<P: Protocol>(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
     let client = client::<P>(opts)?;
     let job = JobRef::<P>::for_model(info, id);
-    let result =
-        if opts.wait { client.follow(job, opts.wait_options()).wait().await } else { client.lookup(&job).await };
-    let state = result.as_ref().ok().cloned();
-    conclude(info, state.as_ref(), result.map(|_| ()), Vec::new(), opts)
+    let lookup = async {
+        if opts.wait {
+            client.follow(job, opts.wait_options()).wait().await
+        } else {
+            // A job that ended badly is the error it stands for, as `--wait` would say.
+            let state = client.lookup(&job).await?;
+            match state.error(None) {
+                Some(e) if state.is_terminal() => Err(e),
+                _ => Ok(state),
+            }
+        }
+    };
+    let result = tokio::select! {
+        result = lookup => result,
+        _ = interrupted() => return conclude::<P::State>(info, Some(id), None, Err(Trouble::Interrupted), Vec::new(), opts),
+    };
+    let state = match result {
+        Ok(state) => state,
+        Err(e) => return conclude::<P::State>(info, Some(id), None, Err(e.into()), Vec::new(), opts),
+    };
+    let (files, saved) = save_outputs(&client, &state, opts).await;
+    conclude(info, Some(id), Some(&state), saved, files, opts)
 }
 
-/// `mediagen cancel`: none of the platforms documents a way to cancel a job.
-pub async fn cancel(info: &'static ModelInfo, id: &str, _base_url: Option<String>) -> Result<(), Failure> {
-    Err(Failure::usage(format!(
-        "{} has no documented way to cancel a job, so job {id} was left running",
-        info.platform
-    )))
-}
-
-/// A spinner on a terminal; nothing when stderr is a pipe or `--json` is set.
-fn spinner(opts: &Options) -> Option<indicatif::ProgressBar> {
-    if opts.json || !std::io::stderr().is_terminal() {
-        return None;
+/// Save a finished job's outputs into `--download DIR`: the paths written, and whether all were.
+async fn save_outputs<P: Protocol>(
+    client: &Client<P>,
+    state: &P::State,
+    opts: &Options,
+) -> (Vec<String>, Result<(), Trouble>) {
+    let mut files = Vec::new();
+    let Some(dir) = opts.download.as_ref().filter(|_| state.job_status().is_terminal()) else {
+        return (files, Ok(()));
+    };
+    for output in state.outputs() {
+        match client.download(&output, dir).await {
+            Ok(path) => {
+                if !opts.json {
+                    eprintln!("saved {}", path.display());
+                }
+                files.push(path.display().to_string());
+            }
+            // The folder could not be made or written: the job is fine, the outputs are not saved.
+            Err(e @ mediagen::Error::Io { .. }) => return (files, Err(Trouble::Save(one_line(&e)))),
+            Err(e) => return (files, Err(Trouble::Sdk(e))),
+        }
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {msg}  {elapsed}").expect("valid template"));
-    Some(bar)
+    (files, Ok(()))
 }
 
-fn describe_state<S: JobState>(s: &S) -> String {
-    match s.progress() {
-        Some(p) => format!("{} {:.0}%", s.raw_status(), p * 100.0),
-        None => s.raw_status().to_string(),
-    }
-}
-
+/// Follow a submit to the end. A submit interrupted in flight is still awaited (its answer holds
+/// the job id, which must not be lost); once the id is known every failure names it.
 async fn finish<P: Protocol>(
     info: &'static ModelInfo,
-    submitted: mediagen::Result<Job<P>>,
+    submit: impl Future<Output = mediagen::Result<Job<P>>>,
     opts: &Options,
 ) -> Result<(), Failure> {
-    let job = submitted?;
+    let signal = interrupted();
+    tokio::pin!(signal, submit);
+    let mut stopped = false;
+    let submitted = loop {
+        tokio::select! {
+            result = &mut submit => break result,
+            _ = &mut signal, if !stopped => {
+                stopped = true;
+                eprintln!("mediagen: interrupted; waiting for the submit's answer so that the job is not lost");
+            }
+        }
+    };
+    let job = match submitted {
+        Ok(job) => job,
+        Err(e) => return conclude::<P::State>(info, None, None, Err(e.into()), Vec::new(), opts),
+    };
+    let id = job.id().to_string();
+    if stopped {
+        return conclude(info, Some(&id), Some(job.submitted()), Err(Trouble::Interrupted), Vec::new(), opts);
+    }
     if !opts.wait {
-        let state = job.submitted().clone();
-        return conclude(info, Some(&state), Ok(()), Vec::new(), opts);
+        eprintln!("mediagen: job {id} submitted; follow it with: {}", crate::report::follow_up(info, &id, opts));
+        return conclude(info, Some(&id), Some(job.submitted()), Ok(()), Vec::new(), opts);
     }
     let bar = spinner(opts);
     if let Some(b) = &bar {
-        b.set_message(format!("{} {}", job.id(), describe_state(job.submitted())));
+        b.set_message(format!("{id} {}", describe_state(job.submitted())));
     }
     let mut last = job.submitted().clone();
-    let result = job
-        .wait_reporting(opts.wait_options(), |s| {
+    let waited = {
+        let wait = job.wait_reporting(opts.wait_options(), |s| {
             if let Some(b) = &bar {
                 b.set_message(format!("{} {}", s.job_id(), describe_state(s)));
             }
             last = s.clone();
-        })
-        .await;
+        });
+        tokio::select! {
+            result = wait => Some(result),
+            _ = &mut signal => None,
+        }
+    };
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut files = Vec::new();
-    if let (Ok(done), Some(dir)) = (&result, &opts.download) {
-        tokio::fs::create_dir_all(dir).await.map_err(|e| Failure {
-            code: 2,
-            message: format!("creating {}: {e}", dir.display()),
-            report: None,
-        })?;
-        for output in done.outputs() {
-            let path = job.download(&output, dir).await?;
-            if !opts.json {
-                eprintln!("saved {}", path.display());
-            }
-            files.push(path.display().to_string());
-        }
-    }
-    let state = result.as_ref().ok().cloned().unwrap_or(last);
-    conclude(info, Some(&state), result.map(|_| ()), files, opts)
+    let done = match waited {
+        None => return conclude(info, Some(&id), Some(&last), Err(Trouble::Interrupted), Vec::new(), opts),
+        Some(Err(e)) => return conclude(info, Some(&id), Some(&last), Err(e.into()), Vec::new(), opts),
+        Some(Ok(done)) => done,
+    };
+    let (files, saved) = tokio::select! {
+        saved = save_outputs(job.client(), &done, opts) => saved,
+        _ = &mut signal => (Vec::new(), Err(Trouble::Interrupted)),
+    };
+    conclude(info, Some(&id), Some(&done), saved, files, opts)
 }
 
 /// skills.video's SSE submit, finished by polling if the stream breaks.
 async fn stream_skills_video(
     info: &'static ModelInfo,
+    client: &Client<SkillsVideo>,
     call: mediagen::Call<'_, SkillsVideo, RawInput>,
     opts: &Options,
 ) -> Result<(), Failure> {
-    let mut stream = call.stream().await?;
+    let mut stream = match call.stream().await {
+        Ok(stream) => stream,
+        Err(e) => return conclude::<skills_video::Generation>(info, None, None, Err(e.into()), Vec::new(), opts),
+    };
     let bar = spinner(opts);
     let mut last: Option<skills_video::Generation> = None;
-    let mut outcome: mediagen::Result<()> = Ok(());
-    while let Some(item) = stream.next().await {
+    let mut outcome: Result<(), Trouble> = Ok(());
+    let signal = interrupted();
+    tokio::pin!(signal);
+    loop {
+        let item = tokio::select! {
+            item = stream.next() => item,
+            _ = &mut signal => {
+                outcome = Err(Trouble::Interrupted);
+                break;
+            }
+        };
         match item {
-            Ok(g) => {
+            None => break,
+            Some(Ok(g)) => {
                 if let Some(b) = &bar {
                     b.set_message(format!("{} {}", g.job_id(), describe_state(&g)));
                 }
                 last = Some(g);
             }
-            Err(e) => {
-                outcome = Err(e);
+            Some(Err(e)) => {
+                outcome = Err(e.into());
                 break;
             }
         }
@@ -210,76 +284,23 @@ async fn stream_skills_video(
     }
     if outcome.is_ok() {
         if let Some(e) = last.as_ref().and_then(|g| g.error(None)) {
-            outcome = Err(e);
+            outcome = Err(e.into());
         }
     }
-    conclude(info, last.as_ref(), outcome, Vec::new(), opts)
+    let id = last.as_ref().map(|g| g.id.clone());
+    let mut files = Vec::new();
+    if let (Ok(()), Some(done)) = (&outcome, &last) {
+        let (saved_files, saved) = save_outputs(client, done, opts).await;
+        files = saved_files;
+        outcome = saved;
+    }
+    conclude(info, id.as_deref(), last.as_ref(), outcome, files, opts)
 }
 
-/// Print the result (one JSON object with `--json`, words otherwise) and map it to an exit status.
-fn conclude<S: JobState>(
-    info: &'static ModelInfo,
-    state: Option<&S>,
-    outcome: mediagen::Result<()>,
-    files: Vec<String>,
-    opts: &Options,
-) -> Result<(), Failure> {
-    let error = outcome.as_ref().err();
-    let report = report(info, state, error, &files);
-    match outcome {
-        Ok(()) => {
-            if opts.json {
-                println!("{report}");
-            } else if let Some(s) = state {
-                println!("{} {} {}", s.job_id(), s.job_status(), s.raw_status());
-                for o in s.outputs() {
-                    println!("{}", o.url);
-                }
-            }
-            Ok(())
-        }
-        Err(e) => Err(Failure {
-            code: exit_code(&e),
-            message: one_line(&e),
-            report: (opts.json && state.is_some()).then_some(report),
-        }),
-    }
-}
-
-/// The `--json` object.
-pub fn report<S: JobState>(info: &ModelInfo, state: Option<&S>, error: Option<&Error>, files: &[String]) -> Value {
-    let error_json = error.map(|e| match e {
-        Error::JobFailed { code, message, .. } | Error::Api { code, message, .. } => {
-            json!({"code": code, "message": message})
-        }
-        Error::JobCanceled { .. } => json!({"code": "CANCELED", "message": e.to_string()}),
-        Error::Deadline { .. } => json!({"code": "DEADLINE", "message": e.to_string()}),
-        other => json!({"code": null, "message": other.to_string()}),
-    });
-    let Some(s) = state else {
-        return json!({"id": null, "model": info.id, "platform": info.platform.as_str(), "status": "unknown",
-            "raw_status": null, "progress": null, "outputs": [], "usage": null, "cost": null, "error": error_json});
-    };
-    let raw = serde_json::to_value(s).unwrap_or(Value::Null);
-    let outputs: Vec<Value> = s
-        .outputs()
-        .into_iter()
-        .map(|o| json!({"url": o.url, "kind": o.kind.map(|k| k.as_str()), "content_type": o.content_type}))
-        .collect();
-    let mut out = json!({
-        "id": s.job_id(),
-        "model": info.id,
-        "platform": info.platform.as_str(),
-        "status": s.job_status().as_str(),
-        "raw_status": s.raw_status(),
-        "progress": s.progress(),
-        "outputs": outputs,
-        "usage": raw.get("usage").cloned().unwrap_or(Value::Null),
-        "cost": s.cost().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)).unwrap_or(Value::Null),
-        "error": error_json,
-    });
-    if !files.is_empty() {
-        out["files"] = json!(files);
-    }
-    out
+/// `mediagen cancel`: none of the platforms documents a way to cancel a job.
+pub async fn cancel(info: &'static ModelInfo, id: &str) -> Result<(), Failure> {
+    Err(Failure::usage(format!(
+        "{} has no documented way to cancel a job, so job {id} was left running",
+        info.platform
+    )))
 }

@@ -1,10 +1,14 @@
 //! `mediagen`: try any model of the registry from a shell, with the flags its schema defines.
 //!
 //! Exit status: 0 success (or submitted, with `--no-wait`); 2 bad usage or invalid input (nothing
-//! was sent); 3 the job failed or was canceled; 4 an API error; 5 the deadline passed.
+//! was sent); 3 the job failed or was canceled; 4 an API error; 5 the deadline passed; 6 the job
+//! succeeded but its outputs could not be saved; 130 interrupted (SIGINT or SIGTERM). Whatever
+//! fails after a submit, stderr names the job and the command that picks it up, and `--json`
+//! still prints its one object.
 
 mod exec;
 mod params;
+mod report;
 
 use std::io::Read as _;
 use std::process::ExitCode;
@@ -107,6 +111,12 @@ fn top_command() -> Command {
                 .arg(Arg::new("wait").long("wait").action(ArgAction::SetTrue))
                 .arg(Arg::new("timeout").long("timeout").default_value("30m"))
                 .arg(Arg::new("poll-interval").long("poll-interval").default_value("2s"))
+                .arg(
+                    Arg::new("download")
+                        .long("download")
+                        .value_name("DIR")
+                        .help("Save the outputs of a finished job in DIR"),
+                )
                 .arg(Arg::new("base-url").long("base-url"))
                 .arg(Arg::new("json").long("json").action(ArgAction::SetTrue)),
         )
@@ -137,14 +147,14 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
                 base_url: m.get_one::<String>("base-url").cloned(),
                 json: m.get_flag("json"),
                 poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
+                download: m.get_one::<String>("download").map(Into::into),
                 ..exec::Options::default()
             };
             exec::status(info, m.get_one::<String>("job").expect("required"), &opts).await
         }
         Some(("cancel", m)) => {
             let info = model(m.get_one::<String>("model").expect("required"))?;
-            exec::cancel(info, m.get_one::<String>("job").expect("required"), m.get_one::<String>("base-url").cloned())
-                .await
+            exec::cancel(info, m.get_one::<String>("job").expect("required")).await
         }
         _ => Err(Failure::usage("unknown command; see `mediagen --help`")),
     }
@@ -323,6 +333,11 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
     let mut body =
         (info.parse)(Value::Object(input)).map_err(|e| Failure::usage(format!("invalid input: {}", one_line(&e))))?;
     put_files(&mut body, &files);
+    if m.get_flag("no-wait") && m.get_one::<String>("download").is_some() {
+        return Err(Failure::usage(
+            "--download needs the job to finish: drop --no-wait, or save later with `mediagen status <model> <id> --wait --download DIR`",
+        ));
+    }
     let opts = exec::Options {
         wait: !m.get_flag("no-wait"),
         timeout: parse_duration(m.get_one::<String>("timeout").expect("default"))?,

@@ -3,6 +3,7 @@
 //! when the input is invalid. One test binary; each module a topic.
 
 mod input;
+mod orphans;
 mod runs;
 
 use std::process::Output;
@@ -10,10 +11,10 @@ use std::process::Output;
 use mediagen_tests::KEY;
 use serde_json::Value;
 
-/// Run the binary with the platform keys set and no base URLs from the environment.
-pub async fn mediagen(args: &[&str]) -> Output {
-    tokio::process::Command::new(env!("CARGO_BIN_EXE_mediagen"))
-        .args(args)
+/// The binary with the platform keys set and no base URLs from the environment.
+pub fn command(args: &[&str]) -> tokio::process::Command {
+    let mut cmd = tokio::process::Command::new(env!("CARGO_BIN_EXE_mediagen"));
+    cmd.args(args)
         .env("SKILLS_VIDEO_API_KEY", KEY)
         .env("MINDVIDEO_API_KEY", KEY)
         .env("V2_API_KEY", KEY)
@@ -21,10 +22,13 @@ pub async fn mediagen(args: &[&str]) -> Output {
         .env_remove("SKILLS_VIDEO_BASE_URL")
         .env_remove("MINDVIDEO_BASE_URL")
         .env_remove("V2_BASE_URL")
-        .env_remove("AIMLAPI_BASE_URL")
-        .output()
-        .await
-        .expect("the mediagen binary runs")
+        .env_remove("AIMLAPI_BASE_URL");
+    cmd
+}
+
+/// Run the binary to the end (see [`command`]).
+pub async fn mediagen(args: &[&str]) -> Output {
+    command(args).output().await.expect("the mediagen binary runs")
 }
 
 pub fn stdout_json(out: &Output) -> Value {
