@@ -58,7 +58,14 @@ fn client<P: Protocol>(opts: &Options) -> Result<Client<P>, Failure> {
     if let Some(url) = &opts.base_url {
         builder = builder.base_url(url.clone());
     }
-    builder.build().map_err(|e| Failure { code: 2, message: one_line(&e), report: None })
+    // The SDK's advice names its builder; a shell user sets a variable or a flag.
+    builder.build().map_err(|e| Failure {
+        code: 2,
+        message: one_line(&e)
+            .replace("no base URL: set", "no base URL: pass --base-url or set")
+            .replace(" or give one to the builder", ""),
+        report: None,
+    })
 }
 
 /// Submit a checked body and follow the job as the options say.

@@ -6,6 +6,14 @@
 //! fails after a submit, stderr names the job and the command that picks it up, and `--json`
 //! still prints its one object.
 
+/// `println!` that ends the program quietly when stdout is a closed pipe
+/// (`mediagen models | head -1`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::say(format_args!($($arg)*))
+    };
+}
+
 mod exec;
 mod params;
 mod report;
@@ -17,6 +25,17 @@ use std::time::Duration;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use mediagen::{registry, Kind, ModelInfo, Platform};
 use serde_json::{json, Map, Value};
+
+/// Write one line to stdout; a reader that went away (a closed pipe) ends the program quietly.
+pub fn say(line: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(line).and_then(|()| out.write_all(b"\n")).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
 
 /// A failure with the exit status it maps to.
 pub struct Failure {
@@ -68,7 +87,7 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
             if let Some(report) = &f.report {
-                println!("{report}");
+                say!("{report}");
             }
             if !f.message.is_empty() {
                 eprintln!("mediagen: {}", f.message);
@@ -78,54 +97,83 @@ fn main() -> ExitCode {
     }
 }
 
+const MODEL_HELP: &str = "Model id, as `mediagen models` lists them (skills-video/google/veo-3.1)";
+const BASE_URL_HELP: &str = "Send requests to this base URL instead of the platform's (or its *_BASE_URL variable)";
+
 fn top_command() -> Command {
     Command::new("mediagen")
         .about("Run hosted AI media-generation models with typed, checked inputs")
+        .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .subcommand(
             Command::new("models")
                 .about("List the models")
-                .arg(Arg::new("platform").long("platform").value_parser(["skills-video", "mindvideo", "v2", "aimlapi"]))
-                .arg(Arg::new("kind").long("kind").value_parser(["video", "image", "audio"]))
+                .arg(
+                    Arg::new("platform")
+                        .long("platform")
+                        .value_parser(["skills-video", "mindvideo", "v2", "aimlapi"])
+                        .help("Only this platform's models"),
+                )
+                .arg(
+                    Arg::new("kind")
+                        .long("kind")
+                        .value_parser(["video", "image", "audio"])
+                        .help("Only models of this kind"),
+                )
                 .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print a JSON array")),
         )
         .subcommand(
             Command::new("describe")
                 .about("Every parameter of a model: type, allowed values, default, range, description")
-                .arg(Arg::new("model").required(true))
-                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue)),
+                .arg(Arg::new("model").required(true).help(MODEL_HELP))
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print one JSON object")),
         )
         .subcommand(
             Command::new("run")
                 .about("Submit a job (flags come from the model's schema: `mediagen run <model> --help`)")
-                .arg(Arg::new("model").required(true))
+                .arg(Arg::new("model").help(MODEL_HELP).allow_hyphen_values(true))
                 .allow_external_subcommands(false)
                 .disable_help_flag(true)
-                .arg(Arg::new("rest").num_args(0..).trailing_var_arg(true).allow_hyphen_values(true)),
+                .arg(
+                    Arg::new("rest")
+                        .num_args(0..)
+                        .trailing_var_arg(true)
+                        .allow_hyphen_values(true)
+                        .help("The model's flags (see `mediagen run <model> --help`)"),
+                ),
         )
         .subcommand(
             Command::new("status")
                 .about("Show (or wait for) a job")
-                .arg(Arg::new("model").required(true))
-                .arg(Arg::new("job").required(true))
-                .arg(Arg::new("wait").long("wait").action(ArgAction::SetTrue))
-                .arg(Arg::new("timeout").long("timeout").default_value("30m"))
-                .arg(Arg::new("poll-interval").long("poll-interval").default_value("2s"))
+                .arg(Arg::new("model").required(true).help(MODEL_HELP))
+                .arg(Arg::new("job").required(true).help("The job id that `run` printed"))
+                .arg(Arg::new("wait").long("wait").action(ArgAction::SetTrue).help("Follow the job until it ends"))
+                .arg(
+                    Arg::new("timeout")
+                        .long("timeout")
+                        .default_value("30m")
+                        .help("Deadline for --wait (e.g. 90s, 10m, 1h)"),
+                )
+                .arg(
+                    Arg::new("poll-interval")
+                        .long("poll-interval")
+                        .default_value("2s")
+                        .help("First interval between polls (grows with backoff)"),
+                )
                 .arg(
                     Arg::new("download")
                         .long("download")
                         .value_name("DIR")
-                        .help("Save the outputs of a finished job in DIR"),
+                        .help("Save the outputs of a finished job in DIR (never replacing a file)"),
                 )
-                .arg(Arg::new("base-url").long("base-url"))
-                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue)),
+                .arg(Arg::new("base-url").long("base-url").help(BASE_URL_HELP))
+                .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print one JSON object")),
         )
         .subcommand(
             Command::new("cancel")
                 .about("Cancel a job where the platform can")
-                .arg(Arg::new("model").required(true))
-                .arg(Arg::new("job").required(true))
-                .arg(Arg::new("base-url").long("base-url")),
+                .arg(Arg::new("model").required(true).help(MODEL_HELP))
+                .arg(Arg::new("job").required(true).help("The job id that `run` printed")),
         )
 }
 
@@ -135,7 +183,18 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
         Some(("models", m)) => models(m),
         Some(("describe", m)) => describe(m),
         Some(("run", m)) => {
-            let info = model(m.get_one::<String>("model").expect("required"))?;
+            // `mediagen run --help` (or no model): the flags every model has, and where the rest are.
+            let Some(id) = m.get_one::<String>("model").filter(|id| !id.starts_with('-')) else {
+                let help = m.get_one::<String>("model").is_some_and(|a| a == "--help" || a == "-h");
+                let usage = run_command_help();
+                return if help {
+                    say!("{usage}");
+                    Ok(())
+                } else {
+                    Err(Failure::usage(format!("which model? `mediagen models` lists them\n\n{usage}")))
+                };
+            };
+            let info = model(id)?;
             let rest: Vec<String> = m.get_many::<String>("rest").map(|r| r.cloned().collect()).unwrap_or_default();
             run_model(info, rest).await
         }
@@ -164,21 +223,52 @@ fn clap_failure(e: clap::Error) -> Failure {
     use clap::error::ErrorKind as K;
     match e.kind() {
         K::DisplayHelp | K::DisplayVersion | K::DisplayHelpOnMissingArgumentOrSubcommand => {
-            print!("{e}");
+            let _ = e.print();
             Failure {
                 code: if e.kind() == K::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 },
                 message: String::new(),
                 report: None,
             }
         }
+        // The error and what clap adds to it (the possible values, a tip), without the usage.
         _ => Failure::usage(
-            e.to_string().lines().next().unwrap_or("bad usage").trim_start_matches("error: ").to_string(),
+            e.to_string()
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .map(|l| l.trim_start_matches("error: "))
+                .collect::<Vec<_>>()
+                .join("; "),
         ),
     }
 }
 
+/// The model of an id, or an error that suggests the nearest ids.
 fn model(id: &str) -> Result<&'static ModelInfo, Failure> {
-    registry::find(id).ok_or_else(|| Failure::usage(format!("unknown model {id:?}; `mediagen models` lists them")))
+    if let Some(info) = registry::find(id) {
+        return Ok(info);
+    }
+    // `veo-3.1` names `skills-video/google/veo-3.1`; otherwise the ids closest in spelling.
+    let mut near: Vec<&str> = registry::all().iter().map(|m| m.id).filter(|m| m.ends_with(&format!("/{id}"))).collect();
+    if near.is_empty() {
+        let mut scored: Vec<(f64, &str)> =
+            registry::all().iter().map(|m| (strsim::normalized_damerau_levenshtein(id, m.id), m.id)).collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        near = scored.into_iter().filter(|(s, _)| *s >= 0.5).take(3).map(|(_, m)| m).collect();
+    }
+    Err(Failure::usage(match near.as_slice() {
+        [] => format!("unknown model {id:?}; `mediagen models` lists them"),
+        [one] => format!("unknown model {id:?}; did you mean {one}?"),
+        many => format!("unknown model {id:?}; did you mean one of {}?", many.join(", ")),
+    }))
+}
+
+/// `mediagen run --help`: the flags of `run` that every model has.
+fn run_command_help() -> String {
+    let mut cmd = run_common(Command::new("mediagen run <model>"))
+        .about("Submit a job; each model adds its own flags: `mediagen run <model> --help`")
+        .override_usage("mediagen run <model> [--<parameter> VALUE]... [OPTIONS]");
+    cmd.render_help().to_string()
 }
 
 fn models(m: &ArgMatches) -> Result<(), Failure> {
@@ -201,11 +291,11 @@ fn models(m: &ArgMatches) -> Result<(), Failure> {
                 |i| json!({"id": i.id, "platform": i.platform.as_str(), "kind": i.kind.as_str(), "summary": i.summary}),
             )
             .collect();
-        println!("{}", Value::Array(items));
+        say!("{}", Value::Array(items));
     } else {
         let width = list.iter().map(|i| i.id.len()).max().unwrap_or(0);
         for i in list {
-            println!("{:<width$}  {:<5}  {}", i.id, i.kind.as_str(), i.summary);
+            say!("{:<width$}  {:<5}  {}", i.id, i.kind.as_str(), i.summary);
         }
     }
     Ok(())
@@ -220,22 +310,40 @@ fn describe(m: &ArgMatches) -> Result<(), Failure> {
             "title": info.title, "summary": info.summary,
             "parameters": params.iter().map(params::Param::to_json).collect::<Vec<_>>(),
         });
-        println!("{out}");
+        say!("{out}");
         return Ok(());
     }
-    println!("{} ({}, {}): {}", info.id, info.platform, info.kind, info.summary);
-    println!();
+    say!("{} ({}, {}): {}", info.id, info.platform, info.kind, info.summary);
+    say!("");
     for p in &params {
-        println!("  --{}  {}", p.flag, p.help());
+        say!("  --{}  {}", p.flag, p.help());
     }
     Ok(())
 }
 
 /// Flags of `run` that every model has.
 fn run_command(info: &ModelInfo, params: &[params::Param]) -> Command {
-    let mut cmd = Command::new(format!("mediagen run {}", info.id))
-        .no_binary_name(true)
-        .about(format!("{}: {}", info.title, info.summary))
+    let mut cmd = run_common(
+        Command::new(format!("mediagen run {}", info.id))
+            .no_binary_name(true)
+            .about(format!("{}: {}", info.title, info.summary)),
+    )
+    .next_help_heading("Model parameters");
+    for p in params {
+        // Ids are prefixed so a parameter named like one of run's own flags (`json`) cannot clash.
+        let mut arg = Arg::new(format!("param:{}", p.name))
+            .long(p.flag.clone())
+            .help(p.help())
+            .value_name(p.flag.to_ascii_uppercase());
+        arg = if p.array { arg.action(ArgAction::Append) } else { arg.action(ArgAction::Set) };
+        cmd = cmd.arg(arg);
+    }
+    cmd
+}
+
+/// The options of `run` that every model has.
+fn run_common(cmd: Command) -> Command {
+    cmd.disable_help_flag(true)
         .arg(Arg::new("input").long("input").value_name("FILE|-").help("The whole input as JSON (flags override it)"))
         .arg(
             Arg::new("file")
@@ -259,20 +367,15 @@ fn run_command(info: &ModelInfo, params: &[params::Param]) -> Command {
                 .help("Follow the platform's push channel where there is one"),
         )
         .arg(Arg::new("idempotency-key").long("idempotency-key").help("Idempotency key (MindVideo)"))
-        .arg(Arg::new("download").long("download").value_name("DIR").help("Save the outputs in DIR"))
-        .arg(Arg::new("base-url").long("base-url").help("Override the platform's base URL"))
+        .arg(
+            Arg::new("download")
+                .long("download")
+                .value_name("DIR")
+                .help("Save the outputs in DIR (never replacing a file)"),
+        )
+        .arg(Arg::new("base-url").long("base-url").help(BASE_URL_HELP))
         .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print one JSON object at the end"))
-        .next_help_heading("Model parameters");
-    for p in params {
-        // Ids are prefixed so a parameter named like one of run's own flags (`json`) cannot clash.
-        let mut arg = Arg::new(format!("param:{}", p.name))
-            .long(p.flag.clone())
-            .help(p.help())
-            .value_name(p.flag.to_ascii_uppercase());
-        arg = if p.array { arg.action(ArgAction::Append) } else { arg.action(ArgAction::Set) };
-        cmd = cmd.arg(arg);
-    }
-    cmd
+        .arg(Arg::new("help").long("help").short('h').action(ArgAction::Help).help("Print the flags of this model"))
 }
 
 async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Failure> {
@@ -390,4 +493,20 @@ pub fn parse_duration(s: &str) -> Result<Duration, Failure> {
         rest = &rest[unit_len..];
     }
     (total_ms > 0).then(|| Duration::from_millis(total_ms)).ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_option_and_argument_says_what_it_is() {
+        let run = run_common(Command::new("run"));
+        let top = top_command();
+        for cmd in top.get_subcommands().chain([&run]) {
+            for arg in cmd.get_arguments() {
+                assert!(arg.get_help().is_some(), "{} {} has no description", cmd.get_name(), arg.get_id());
+            }
+        }
+    }
 }

@@ -92,11 +92,11 @@ pub fn conclude<S: JobState>(
     let trouble = match outcome {
         Ok(()) => {
             if opts.json {
-                println!("{report}");
+                say!("{report}");
             } else if let Some(s) = state {
-                println!("{} {} {}", s.job_id(), s.job_status(), s.raw_status());
+                say!("{} {} {}", s.job_id(), s.job_status(), s.raw_status());
                 for o in s.outputs() {
-                    println!("{}", o.url);
+                    say!("{}", o.url);
                 }
             }
             return Ok(());

@@ -3,6 +3,7 @@
 //! when the input is invalid. One test binary; each module a topic.
 
 mod input;
+mod manners;
 mod orphans;
 mod runs;
 
