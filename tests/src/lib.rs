@@ -13,5 +13,18 @@ pub use models::{ImageInput, TestInput, IMAGE_INFO, VIDEO_INFO};
 pub use respond::{bytes, drop_connection, json, json_with, payload, slow_json, sse, text, SseEnd};
 pub use server::{fast_retry, fast_wait, multipart_parts, Part, Recorded, TestServer};
 
+/// The workspace this test runs in: the nearest folder at or above the current directory (cargo
+/// runs tests in their package's folder) whose `Cargo.toml` has a `[workspace]` table. Found at
+/// run time, not with `env!`, so a test binary built for another clone never reads this one.
+pub fn workspace_root() -> std::path::PathBuf {
+    let cwd = std::env::current_dir().expect("a current directory");
+    cwd.ancestors()
+        .find(|d| {
+            std::fs::read_to_string(d.join("Cargo.toml")).is_ok_and(|t| t.lines().any(|l| l.trim() == "[workspace]"))
+        })
+        .unwrap_or_else(|| panic!("no cargo workspace at or above {}", cwd.display()))
+        .to_path_buf()
+}
+
 /// The API key the test clients use; no output may ever contain it.
 pub const KEY: &str = "sk-test-S3CRET-do-not-print";

@@ -30,6 +30,25 @@ pub fn ci(root: &Path) -> Result<()> {
     for feature in ["skills-video", "mindvideo", "v2", "aimlapi"] {
         run(root, "cargo", &["check", "-q", "-p", "mediagen", "--no-default-features", "--features", feature], &[])?;
     }
+    // The README's install command, as written (into a scratch root, reusing the build).
+    let target = root.join("target");
+    let install_root = target.join("install-check");
+    run(
+        root,
+        "cargo",
+        &[
+            "install",
+            "-q",
+            "--locked",
+            "--path",
+            "cli",
+            "--debug",
+            "--force",
+            "--root",
+            &install_root.to_string_lossy(),
+        ],
+        &[("CARGO_TARGET_DIR", target.as_os_str())],
+    )?;
     drop_in_check(root)?;
     // The small schemas of tests/fixtures/cases (one real-world construct each), compiled together.
     println!("{}", report_corpus(&corpus(root, &root.join("tests/fixtures/cases"), "mindvideo")?)?);

@@ -5,6 +5,7 @@
 mod input;
 mod manners;
 mod orphans;
+mod readme;
 mod runs;
 
 use std::process::Output;
