@@ -39,6 +39,11 @@ pub enum Check {
     Const(&'static str),
     /// `enum`, each value as JSON text
     Enum(&'static [&'static str]),
+    /// `format: uri`: an absolute URI (`scheme:...`).
+    Uri,
+    /// A media field: an `http(s)` URL or a `data:` URI, or a local file given as a
+    /// [`crate::MediaInput`] file (which is uploaded instead).
+    MediaUrl,
 }
 
 /// A constraint at a place in the input.
@@ -179,6 +184,20 @@ fn apply(value: &Value, at: &str, check: Check) -> Result<(), Error> {
             Ok(want) if !same(value, &want) => fail("const", format!("{value} is not the constant {want}")),
             _ => Ok(()),
         },
+        Check::Uri => match value.as_str() {
+            Some(s) if !is_absolute_uri(s) => fail("format", format!("{s:?} is not a URI (scheme:...)")),
+            _ => Ok(()),
+        },
+        Check::MediaUrl => match value.as_str() {
+            Some(s) if !is_media_url(s) => fail(
+                "format",
+                format!(
+                    "{s:?} is not an http(s) URL or a data: URI; for a local file use MediaInput::path({s:?}) \
+                     (CLI: --file PARAM=PATH)"
+                ),
+            ),
+            _ => Ok(()),
+        },
         Check::Enum(allowed) => {
             let ok = allowed.iter().filter_map(|a| serde_json::from_str::<Value>(a).ok()).any(|a| same(value, &a));
             if ok {
@@ -190,10 +209,78 @@ fn apply(value: &Value, at: &str, check: Check) -> Result<(), Error> {
     }
 }
 
+/// `scheme:rest` with an RFC 3986 scheme and something after it.
+fn is_absolute_uri(s: &str) -> bool {
+    match s.split_once(':') {
+        Some((scheme, rest)) => {
+            !rest.is_empty()
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !s.chars().any(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// An `http(s)://host...` URL or a `data:` URI: what a platform can fetch media from.
+fn is_media_url(s: &str) -> bool {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    if lower.starts_with("data:") {
+        return s.contains(',');
+    }
+    let rest = if lower.starts_with("https://") {
+        &s[8..]
+    } else if lower.starts_with("http://") {
+        &s[7..]
+    } else {
+        return false;
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    !host.is_empty() && !s.chars().any(char::is_whitespace)
+}
+
 /// JSON equality where numbers compare by value (`1` and `1.0` are the same number).
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    const RULES: &[Rule] = &[
+        Rule { path: "first_frame_url", when: None, check: Check::MediaUrl },
+        Rule { path: "image_urls/*", when: None, check: Check::MediaUrl },
+        Rule { path: "webhook", when: None, check: Check::Uri },
+    ];
+
+    #[test]
+    fn media_fields_take_urls_or_files_and_say_how_to_give_a_file() {
+        for ok in [
+            json!({"first_frame_url": "https://cdn.example.com/a.png"}),
+            json!({"first_frame_url": "HTTP://cdn/a.png?x=1"}),
+            json!({"first_frame_url": "data:image/png;base64,AAAA"}),
+            json!({"first_frame_url": {"$mediagen_file": {"path": "frame.png"}}}),
+            json!({"image_urls": ["https://a/b.png", {"$mediagen_file": {"path": "x.png"}}]}),
+            json!({"webhook": "s3://bucket/key"}),
+        ] {
+            check(&ok, RULES).unwrap_or_else(|e| panic!("{ok}: {e}"));
+        }
+        let err = check(&json!({"first_frame_url": "frame.png"}), RULES).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "first_frame_url: \"frame.png\" is not an http(s) URL or a data: URI; for a local file use \
+             MediaInput::path(\"frame.png\") (CLI: --file PARAM=PATH)"
+        );
+        for bad in ["not-a-url", "https://", "ftp://x/y.png", "https://a b/c.png", "data:nothing"] {
+            assert!(check(&json!({"image_urls": [bad]}), RULES).is_err(), "{bad}");
+        }
+        assert!(check(&json!({"webhook": "not a uri"}), RULES).is_err());
+        assert!(check(&json!({"webhook": "relative/path"}), RULES).is_err());
     }
 }
