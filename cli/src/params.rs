@@ -103,13 +103,17 @@ fn type_of(root: &Value, v: &Value) -> (ParamType, bool) {
         _ => "",
     };
     let from_enum = || {
-        let e = m.get("enum").and_then(Value::as_array)?;
+        // A constant is a one-value enum.
+        let constant = m.get("const").map(|c| vec![c.clone()]);
+        let e = m.get("enum").and_then(Value::as_array).or(constant.as_ref())?;
         Some(if e.iter().all(|x| x.is_i64() || x.is_u64()) {
             ParamType::Integer
         } else if e.iter().all(Value::is_number) {
             ParamType::Number
         } else if e.iter().all(|x| x.is_string() || x.is_null()) {
             ParamType::String
+        } else if e.iter().all(Value::is_boolean) {
+            ParamType::Boolean
         } else {
             ParamType::Json
         })
@@ -199,7 +203,8 @@ pub fn params(schema: &Value) -> Vec<Param> {
                 allowed,
                 default: pick("default").map(|d| d.to_string()),
                 range,
-                required: required.contains(&name.as_str()),
+                // A required constant fills itself in (the model's type sets it when parsing).
+                required: required.contains(&name.as_str()) && first.get("const").is_none(),
                 description: pick("description")
                     .or_else(|| pick("title"))
                     .and_then(Value::as_str)
@@ -282,6 +287,32 @@ impl Param {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn names_that_collide_after_conversion_get_distinct_flags_and_constants_are_not_asked_for() {
+        let schema = json!({"type": "object", "required": ["n", "watermark"], "properties": {
+            "seed": {"type": "integer"}, "_seed": {"type": "integer"},
+            "image_url": {"type": "string"}, "imageUrl": {"type": "string"},
+            "n": {"const": 1}, "watermark": {"const": false}
+        }});
+        let ps = params(&schema);
+        let flags: Vec<(&str, &str)> = ps.iter().map(|p| (p.name.as_str(), p.flag.as_str())).collect();
+        assert_eq!(
+            flags,
+            [
+                ("seed", "seed"),
+                ("_seed", "seed-2"),
+                ("image_url", "image-url"),
+                ("imageUrl", "imageurl"),
+                ("n", "n"),
+                ("watermark", "watermark")
+            ]
+        );
+        let n = ps.iter().find(|p| p.name == "n").unwrap();
+        assert_eq!((n.ty, n.required, n.allowed.as_slice()), (ParamType::Integer, false, ["1".to_string()].as_slice()));
+        let w = ps.iter().find(|p| p.name == "watermark").unwrap();
+        assert_eq!((w.ty, w.required), (ParamType::Boolean, false));
+    }
 
     #[test]
     fn flags_are_unique_and_never_clash_with_run_flags() {

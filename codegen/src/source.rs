@@ -112,6 +112,10 @@ pub struct ModelSource {
     pub document: Value,
     /// JSON pointer of the input schema inside the document ("" for a JSON Schema file).
     pub input_pointer: String,
+    /// Whether keywords beside a `$ref` apply (OpenAPI 3.1, JSON Schema 2019-09 and later, and a
+    /// JSON Schema file that names no draft) or are ignored as the spec says (OpenAPI 3.0,
+    /// Swagger 2, JSON Schema draft-07 and earlier).
+    pub ref_siblings_apply: bool,
 }
 
 impl ModelSource {
@@ -216,9 +220,45 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
         kind,
         title,
         summary,
+        ref_siblings_apply: ref_siblings_apply(&document),
         document,
         input_pointer,
     })
+}
+
+/// Whether the document's version lets keywords beside `$ref` apply: OpenAPI 3.1 (JSON Schema
+/// 2020-12) and JSON Schema 2019-09 on do; OpenAPI 3.0, Swagger and drafts 3 to 7 ignore them.
+fn ref_siblings_apply(document: &Value) -> bool {
+    if document.get("swagger").is_some() {
+        return false;
+    }
+    if let Some(v) = document.get("openapi") {
+        return !v.as_str().is_some_and(|v| v.starts_with("3.0") || v.starts_with("2."));
+    }
+    let schema = document.get("$schema").and_then(Value::as_str).unwrap_or("");
+    !["draft-03", "draft-04", "draft-05", "draft-06", "draft-07"].iter().any(|d| schema.contains(d))
+}
+
+/// Keywords that describe a value rather than constrain it: beside a `$ref` they are honoured in
+/// every version (descriptions, defaults and OpenAPI 3.0 `nullable` are written there in practice).
+pub fn is_annotation(key: &str) -> bool {
+    key.starts_with("x-")
+        || matches!(
+            key,
+            "description"
+                | "title"
+                | "default"
+                | "example"
+                | "examples"
+                | "nullable"
+                | "deprecated"
+                | "readOnly"
+                | "writeOnly"
+                | "$comment"
+                | "$id"
+                | "$schema"
+                | "format"
+        )
 }
 
 /// `skills-video/google/veo-3.1.json` -> (SkillsVideo, "google/veo-3.1").
@@ -432,7 +472,7 @@ fn kind_of(
 /// The model's input schema with every local `$ref` it reaches inlined (recursive references
 /// stay references): what the registry shows and the CLI describes.
 pub fn display_schema(src: &ModelSource) -> Value {
-    fn inline(doc: &Value, v: &Value, stack: &mut Vec<String>) -> Value {
+    fn inline(doc: &Value, v: &Value, stack: &mut Vec<String>, apply: bool) -> Value {
         match v {
             Value::Object(m) => {
                 if let Some(target) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
@@ -441,11 +481,27 @@ pub fn display_schema(src: &ModelSource) -> Value {
                     }
                     if let Some(t) = doc.pointer(target) {
                         stack.push(target.to_string());
-                        let mut out = inline(doc, t, stack);
+                        let mut out = inline(doc, t, stack, apply);
                         stack.pop();
                         if let Value::Object(o) = &mut out {
                             for (k, sv) in m.iter().filter(|(k, _)| k.as_str() != "$ref") {
-                                o.insert(k.clone(), inline(doc, sv, stack));
+                                // Ignored keywords beside a `$ref` (OpenAPI 3.0, draft-07) are not shown.
+                                if !apply && !is_annotation(k) {
+                                    continue;
+                                }
+                                let sv = inline(doc, sv, stack, apply);
+                                let stricter = match (k.as_str(), o.get(k).and_then(Value::as_f64), sv.as_f64()) {
+                                    ("minimum" | "exclusiveMinimum" | "minLength" | "minItems", Some(a), Some(b)) => {
+                                        a > b
+                                    }
+                                    ("maximum" | "exclusiveMaximum" | "maxLength" | "maxItems", Some(a), Some(b)) => {
+                                        a < b
+                                    }
+                                    _ => false,
+                                };
+                                if !stricter {
+                                    o.insert(k.clone(), sv);
+                                }
                             }
                         }
                         return out;
@@ -454,13 +510,13 @@ pub fn display_schema(src: &ModelSource) -> Value {
                 Value::Object(
                     m.iter()
                         .filter(|(k, _)| !k.starts_with("x-") && k.as_str() != "examples" && k.as_str() != "example")
-                        .map(|(k, sv)| (k.clone(), inline(doc, sv, stack)))
+                        .map(|(k, sv)| (k.clone(), inline(doc, sv, stack, apply)))
                         .collect(),
                 )
             }
-            Value::Array(a) => Value::Array(a.iter().map(|x| inline(doc, x, stack)).collect()),
+            Value::Array(a) => Value::Array(a.iter().map(|x| inline(doc, x, stack, apply)).collect()),
             other => other.clone(),
         }
     }
-    inline(&src.document, src.input(), &mut Vec::new())
+    inline(&src.document, src.input(), &mut Vec::new(), src.ref_siblings_apply)
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
-use mediagen_codegen::{GeneratedFile, ModelSource, SchemaFile, Settings};
+use mediagen_codegen::{GeneratedFile, ModelCode, ModelSource, SchemaFile, Settings};
 
 use crate::codegen::read_schemas;
 use crate::fs::copy_dir;
@@ -81,7 +81,25 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
             Err(e) => rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::Failed(e.to_string()) }),
         }
     }
-    let generated = mediagen_codegen::module_tree(&models, &settings)?;
+    let errors = compile_models(root, &models, &settings)?;
+    let typed_ids: Vec<String> = models.iter().map(|m| m.model.id.clone()).collect();
+    for (i, message) in errors {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == typed_ids[i]) {
+            row.outcome = CorpusOutcome::Failed(format!("does not compile: {message}"));
+        }
+    }
+    Ok(rows)
+}
+
+/// Compile generated models together in a scratch workspace beside the hand-written runtime
+/// (never in `generated/`), under clippy `-D warnings`; the first compiler error of each model
+/// that has one, by index into `models`.
+pub(crate) fn compile_models(
+    root: &Path,
+    models: &[ModelCode],
+    settings: &Settings,
+) -> Result<BTreeMap<usize, String>> {
+    let generated = mediagen_codegen::module_tree(models, settings)?;
 
     // A scratch workspace: the hand-written runtime beside the crate generated from these models.
     let scratch = std::env::temp_dir().join(format!("mediagen-corpus-{}", std::process::id()));
@@ -109,7 +127,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
         std::fs::write(path, &f.text)?;
     }
     let output = std::process::Command::new("cargo")
-        .args(["check", "--quiet", "--lib", "-p", "mediagen", "--message-format=json"])
+        .args(["clippy", "--quiet", "--lib", "-p", "mediagen", "--message-format=json", "--", "-D", "warnings"])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", root.join("target/corpus"))
         .output()
@@ -146,13 +164,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    let typed_ids: Vec<String> = models.iter().map(|m| m.model.id.clone()).collect();
-    for (i, message) in errors {
-        if let Some(row) = rows.iter_mut().find(|r| r.id == typed_ids[i]) {
-            row.outcome = CorpusOutcome::Failed(format!("does not compile: {message}"));
-        }
-    }
-    Ok(rows)
+    Ok(errors)
 }
 
 /// The generated file of a model's module: `<path>.rs`, or `<path>/mod.rs` when it has children.

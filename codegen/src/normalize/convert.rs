@@ -19,9 +19,16 @@ pub(super) struct Site<'a> {
     pub path: &'a str,
     /// Whether it is the model's input itself.
     pub is_root: bool,
+    /// Whether it is one of the forms of a union: its constants then tell the forms apart and
+    /// must not fill themselves in when parsed.
+    pub member: bool,
 }
 
 pub(super) type Object = Map<String, Value>;
+
+/// Keywords that change what a value is (not only which values are allowed).
+const SHAPING: &[&str] =
+    &["properties", "items", "enum", "const", "oneOf", "anyOf", "allOf", "additionalProperties", "required"];
 
 /// `T` or, when `nullable`, `T | null`.
 pub(super) fn or_null(v: Value, nullable: bool) -> Value {
@@ -44,6 +51,21 @@ impl Ctx<'_> {
         // OpenAPI 3.0 `nullable` applies to whichever construct the rest of the schema is.
         let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
         if let Some(r) = obj.get("$ref") {
+            // OpenAPI 3.1 / 2020-12: a `$ref` beside keywords that shape the value is the `allOf`
+            // of both. Constraints beside it are rules (`rules.rs`); annotations are docs.
+            let shaping = |k: &str| SHAPING.contains(&k);
+            if self.src.ref_siblings_apply && obj.keys().any(|k| shaping(k)) {
+                let (mut shape, mut rest): (Object, Object) = obj
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != "$ref")
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .partition(|(k, _)| shaping(k));
+                if let Some(t) = rest.remove("type") {
+                    shape.insert("type".into(), t);
+                }
+                let all = vec![json!({ "$ref": r }), Value::Object(shape)];
+                return self.convert_all_of(&rest, &all, at, nullable);
+            }
             return self.convert_ref(r, at, nullable);
         }
         if let Some(all) = obj.get("allOf").and_then(Value::as_array) {
@@ -121,7 +143,10 @@ impl Ctx<'_> {
                     .map(String::from)
                     .unwrap_or_else(|| format!("{}Variant{i}", at.name));
                 let ptr = format!("{}/{key}/{i}", at.ptr);
-                let member = Site { ptr: &ptr, name: &hint, path: at.path, is_root: false };
+                let member = Site { ptr: &ptr, name: &hint, path: at.path, is_root: false, member: true };
+                if let Some(target) = m.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
+                    self.union_members.insert(super::percent_decode(target));
+                }
                 let c = self.convert(m, member)?;
                 let used_by = format!("One of the forms of `{}`.", field_name(at.path));
                 converted.push(self.hoist(c, &hint, at.name, &used_by));

@@ -2,10 +2,29 @@
 
 use serde_json::Value;
 
+use crate::source::is_annotation;
+
 /// The rustdoc text for a property; `followed` is `prop` with its `$ref`s followed, read where
-/// `prop` itself does not say.
-pub(super) fn field_docs(prop: &Value, followed: &Value) -> Option<String> {
-    let pick = |k: &str| prop.get(k).or_else(|| followed.get(k));
+/// `prop` itself does not say. `siblings_apply`: whether keywords beside a `$ref` apply (OpenAPI
+/// 3.1, 2020-12); where they do not, only annotations are read from beside it and the docs say
+/// what was ignored.
+pub(super) fn field_docs(prop: &Value, followed: &Value, siblings_apply: bool) -> Option<String> {
+    let beside_ref = prop.get("$ref").is_some();
+    let own = |k: &str| prop.get(k).filter(|_| !beside_ref || siblings_apply || is_annotation(k));
+    let pick = |k: &str| {
+        let (mine, target) = (own(k), followed.get(k).filter(|_| beside_ref));
+        // Both bounds apply: show the stricter one.
+        let stricter = match (mine.and_then(Value::as_f64), target.and_then(Value::as_f64)) {
+            (Some(a), Some(b)) if k.starts_with("min") || k.starts_with("exclusiveMin") => a < b,
+            (Some(a), Some(b)) if k.starts_with("max") || k.starts_with("exclusiveMax") => a > b,
+            _ => false,
+        };
+        if stricter {
+            target
+        } else {
+            mine.or_else(|| followed.get(k))
+        }
+    };
     let mut parts: Vec<String> = Vec::new();
     if let Some(d) = pick("description").and_then(Value::as_str).filter(|d| !d.trim().is_empty()) {
         parts.push(d.trim().to_string());
@@ -57,6 +76,21 @@ pub(super) fn field_docs(prop: &Value, followed: &Value) -> Option<String> {
     }
     if let Some(f) = pick("format").and_then(Value::as_str) {
         facts.push(format!("Format: `{f}`."));
+    }
+    if beside_ref && !siblings_apply {
+        let ignored: Vec<String> = prop
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.as_str() != "$ref" && !is_annotation(k))
+            .map(|(k, v)| format!("`{k}: {v}`"))
+            .collect();
+        if !ignored.is_empty() {
+            facts.push(format!(
+                "Not applied: {}, beside a `$ref`, which this document's version (OpenAPI 3.0, JSON Schema draft-07 or earlier) ignores.",
+                ignored.join(", ")
+            ));
+        }
     }
     if !facts.is_empty() {
         parts.push(facts.join("\n"));

@@ -56,6 +56,8 @@ struct Ctx<'a> {
     named: BTreeMap<String, String>,
     used: BTreeSet<String>,
     queue: Vec<(String, String)>,
+    /// Pointers of `$ref` targets that are forms of a union.
+    union_members: BTreeSet<String>,
     loose: Vec<String>,
     uses_media: bool,
 }
@@ -73,6 +75,7 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
             .map(String::from)
             .collect(),
         queue: Vec::new(),
+        union_members: BTreeSet::new(),
         loose: Vec::new(),
         uses_media: false,
     };
@@ -94,7 +97,8 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         let schema = ctx.doc.pointer(&ptr).cloned().unwrap_or(Value::Bool(true));
         let is_root = name == ROOT;
         let path = if is_root { String::new() } else { format!("#{name}") };
-        let at = convert::Site { ptr: &ptr, name: &name, path: &path, is_root };
+        let member = ctx.union_members.contains(&ptr);
+        let at = convert::Site { ptr: &ptr, name: &name, path: &path, is_root, member };
         let converted = ctx.convert(&schema, at)?;
         ctx.defs.insert(name, converted);
     }

@@ -83,7 +83,12 @@ impl Walker<'_> {
             return Ok(());
         };
         if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
-            return self.walk_ref(r, at);
+            self.walk_ref(r, at.clone())?;
+            // OpenAPI 3.1 / 2020-12: the keywords beside it apply too (`maximum` beside a ref
+            // to `{minimum: 1}` bounds both ends); in 3.0 and draft-07 they are ignored.
+            if !self.src.ref_siblings_apply {
+                return Ok(());
+            }
         }
         self.checks(obj, &at);
         self.walk_properties(obj, &at)?;

@@ -120,7 +120,7 @@ impl Ctx<'_> {
                 let item_name = format!("{}Item", at.name);
                 let ptr = format!("{}/items", at.ptr);
                 let path = format!("{}/*", at.path);
-                let item = Site { ptr: &ptr, name: &item_name, path: &path, is_root: false };
+                let item = Site { ptr: &ptr, name: &item_name, path: &path, is_root: false, member: false };
                 let c = self.convert(items, item)?;
                 let used_by = format!("One item of `{}`.", field_name(at.path));
                 out.insert("items".into(), self.hoist(c, &item_name, at.name, &used_by));
@@ -145,14 +145,28 @@ impl Ctx<'_> {
             .map(|r| r.iter().filter_map(Value::as_str).map(String::from).collect())
             .unwrap_or_default();
         let mut new_props = Map::new();
+        let mut filled = Vec::new();
         for (wire, prop) in props.into_iter().flatten() {
             if strip_model && wire == "model" {
                 continue;
             }
-            let c = self.convert_property(wire, prop, at)?;
+            let mut c = self.convert_property(wire, prop, at)?;
+            // A required constant fills itself in: for typify a property with a default (always
+            // sent, filled in when parsed), which the builder uses too. (A string constant is a
+            // one-value enum.)
+            let constant = follow_ref(self.doc, prop).get("const").cloned();
+            if let (Some(k), Value::Object(m)) = (constant, &mut c) {
+                let typed = ((k.is_number() || k.is_boolean()) && m.contains_key("type"))
+                    || (k.is_string() && m.contains_key("$ref"));
+                if required.contains(wire) && typed && !at.member {
+                    m.insert("default".into(), k);
+                    filled.push(wire.clone());
+                }
+            }
             new_props.insert(wire.clone(), c);
         }
         required.retain(|r| new_props.contains_key(r) || props.is_none_or(|p| !p.contains_key(r)));
+        required.retain(|r| !filled.contains(r));
         if strip_model {
             required.retain(|r| r != "model");
         }
@@ -170,7 +184,7 @@ impl Ctx<'_> {
                 let ptr = format!("{}/additionalProperties", at.ptr);
                 let name = format!("{}Extra", at.name);
                 let path = format!("{}/*", at.path);
-                let extra = Site { ptr: &ptr, name: &name, path: &path, is_root: false };
+                let extra = Site { ptr: &ptr, name: &name, path: &path, is_root: false, member: false };
                 let c = self.convert(ap, extra)?;
                 // An empty schema would make typify add a flattened map of arbitrary values:
                 // allowing unknown fields is already the default.
@@ -189,7 +203,7 @@ impl Ctx<'_> {
         let ptr = format!("{}/properties/{}", at.ptr, esc(wire));
         let path = if at.path.is_empty() { wire.to_string() } else { format!("{}/{wire}", at.path) };
         let followed = follow_ref(self.doc, prop);
-        let docs = docs::field_docs(prop, &followed);
+        let docs = docs::field_docs(prop, &followed, self.src.ref_siblings_apply);
         let mut c = if is_media_string(wire, &followed) {
             self.uses_media = true;
             or_null(media_ref(), nullable_schema(prop) || nullable_schema(&followed))
@@ -198,7 +212,7 @@ impl Ctx<'_> {
             json!({"type": "array", "items": media_ref()})
         } else {
             let hint = if at.name == ROOT { wire.to_string() } else { format!("{}_{wire}", at.name) };
-            let field = Site { ptr: &ptr, name: &pascal(&hint), path: &path, is_root: false };
+            let field = Site { ptr: &ptr, name: &pascal(&hint), path: &path, is_root: false, member: false };
             let c = self.convert(prop, field)?;
             let used_by = format!("The type of `{}`.", display_path(&path));
             self.hoist(c, &hint, at.name, &used_by)

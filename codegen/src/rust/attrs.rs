@@ -2,11 +2,17 @@
 
 use syn::visit_mut::VisitMut;
 
+/// The wire name of `#[serde(rename = "...")]`.
 pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_value(attrs, "rename")
+}
+
+/// The string value of `#[serde(key = "...")]`.
+pub(super) fn serde_value(attrs: &[syn::Attribute], key: &str) -> Option<String> {
     let mut found = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
+            if meta.path.is_ident(key) && meta.input.peek(syn::Token![=]) {
                 let lit: syn::LitStr = meta.value()?.parse()?;
                 found = Some(lit.value());
             } else if meta.input.peek(syn::Token![=]) {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::attrs::{has_serde_flag, serde_rename};
+use super::attrs::{has_serde_flag, serde_rename, serde_value};
 use crate::normalize::ROOT;
 
 /// A builder for every struct typify did not already give one.
@@ -46,6 +46,8 @@ struct FieldInfo {
     vec_of: Option<syn::Type>,
     /// `#[serde(default)]` or flatten: may be left unset.
     defaultable: bool,
+    /// `#[serde(default = "path")]`: the function giving the value when unset.
+    default_fn: Option<syn::Path>,
     wire: String,
     docs: Vec<syn::Attribute>,
 }
@@ -91,6 +93,7 @@ fn struct_infos(file: &syn::File) -> Vec<StructInfo> {
                         wire: serde_rename(&f.attrs)
                             .unwrap_or_else(|| ident.to_string().trim_start_matches("r#").to_string()),
                         defaultable: has_serde_flag(&f.attrs, "default") || has_serde_flag(&f.attrs, "flatten"),
+                        default_fn: serde_value(&f.attrs, "default").and_then(|p| syn::parse_str(&p).ok()),
                         docs: f.attrs.iter().filter(|a| a.path().is_ident("doc")).cloned().collect(),
                         ident,
                         ty: f.ty.clone(),
@@ -114,7 +117,11 @@ fn builder(info: &StructInfo, is_root: bool, single_variant: &BTreeMap<String, S
         let ident = &f.ident;
         let ty = &f.ty;
         let docs = &f.docs;
-        let setter = if ident == "build" { format_ident!("build_value") } else { ident.clone() };
+        // `build` finishes the builder: that field's setter takes another name no field has.
+        let mut setter = ident.clone();
+        while setter == "build" || (setter != *ident && info.fields.iter().any(|g| g.ident == setter)) {
+            setter = format_ident!("{}_value", setter);
+        }
         let (store, set_body, arg): (TokenStream, TokenStream, TokenStream) = match (&f.option_of, &f.vec_of) {
             (Some(_), Some(item)) => (
                 quote!(#ty),
@@ -156,6 +163,9 @@ fn builder(info: &StructInfo, is_root: bool, single_variant: &BTreeMap<String, S
             // A constant (`const`, or a one-value enum) fills itself in.
             let variant = format_ident!("{}", variant);
             quote!(#ident: self.#ident.unwrap_or(#ty::#variant),)
+        } else if let Some(default) = &f.default_fn {
+            // typify's serde default: a required constant.
+            quote!(#ident: self.#ident.unwrap_or_else(#default),)
         } else if f.defaultable {
             quote!(#ident: self.#ident.unwrap_or_default(),)
         } else {

@@ -7,6 +7,7 @@
 
 mod attrs;
 mod builders;
+mod fields;
 mod model;
 mod types;
 mod variants;
@@ -20,9 +21,10 @@ use crate::Error;
 
 /// The formatted code of one model module, and its loosely typed fields.
 pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<String>), Error> {
-    let mut file = types::type_space(src, norm)?;
+    let (mut file, wires) = types::type_space(src, norm)?;
 
-    variants::rename_enum_variants(&mut file);
+    variants::rename_enum_variants(&mut file, &wires);
+    fields::distinct_field_names(&mut file);
     // typify emits the same `error::ConversionError` in every output; use the runtime's one.
     for item in &mut file.items {
         if matches!(item, syn::Item::Mod(m) if m.ident == "error") {
@@ -31,6 +33,7 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
             );
         }
     }
+    unused_defaults(&mut file);
     // The root type's doc names the model (typify would only repeat the type name).
     let mut has_root = false;
     for item in &mut file.items {
@@ -56,4 +59,23 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
     file.attrs.clear();
     attrs::SplitDocs.visit_file_mut(&mut file);
     Ok((prettyplease::unparse(&file), norm.loose.clone()))
+}
+
+/// typify's `defaults` module holds helpers for every integer kind whether used or not; unused
+/// ones would fail `-D warnings` (dead code).
+fn unused_defaults(file: &mut syn::File) {
+    let text = quote!(#file).to_string();
+    for item in &mut file.items {
+        let syn::Item::Mod(m) = item else { continue };
+        if m.ident != "defaults" {
+            continue;
+        }
+        m.attrs.push(syn::parse_quote!(#[doc(hidden)]));
+        if let Some((_, items)) = &mut m.content {
+            items.retain(|i| match i {
+                syn::Item::Fn(f) => text.contains(&format!("defaults::{}", f.sig.ident)),
+                _ => true,
+            });
+        }
+    }
 }

@@ -4,8 +4,9 @@ use crate::normalize::{Normalized, MEDIA};
 use crate::source::ModelSource;
 use crate::Error;
 
-/// typify's types for every definition, with `MediaInput` standing for `crate::MediaInput`.
-pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<syn::File, Error> {
+/// typify's types for every definition, with `MediaInput` standing for `crate::MediaInput`, and
+/// the wire values of the string enums (typify sees tokens in their place, see `variants`).
+pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<(syn::File, Vec<String>), Error> {
     let err = |reason: String| Error::schema(&src.file, &src.input_pointer, reason);
 
     let mut settings = typify::TypeSpaceSettings::default();
@@ -16,8 +17,10 @@ pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<syn::Fi
         "crate::MediaInput",
         [typify::TypeSpaceImpl::Display, typify::TypeSpaceImpl::FromStr].into_iter(),
     );
+    let mut tokenized = norm.defs.clone();
+    let wires = super::variants::tokenize(&mut tokenized);
     let mut defs = Vec::new();
-    for (name, schema) in &norm.defs {
+    for (name, schema) in &tokenized {
         let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
             .map_err(|e| err(format!("type {name}: the normalised schema is not a JSON Schema: {e}")))?;
         defs.push((name.clone(), schema));
@@ -38,5 +41,6 @@ pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<syn::Fi
     })?
     .map_err(|e| err(format!("typify: {e}")))?;
 
-    syn::parse2(tokens).map_err(|e| err(format!("typify produced code that does not parse: {e}")))
+    let file = syn::parse2(tokens).map_err(|e| err(format!("typify produced code that does not parse: {e}")))?;
+    Ok((file, wires))
 }

@@ -136,3 +136,148 @@ fn unsupported_keywords_are_dropped_not_fatal() {
     let m = case("if-then-else");
     assert!(m.code.contains("pub struct Input"));
 }
+
+/// The variants of `enum_name` as `(Rust name, wire value)`, read from the generated code.
+fn variants(code: &str, enum_name: &str) -> Vec<(String, String)> {
+    let body = item(code, &format!("pub enum {enum_name} "));
+    let mut out = Vec::new();
+    let mut wire = None;
+    for line in body.lines().map(str::trim) {
+        if let Some(w) = line.strip_prefix("/// `").and_then(|l| l.strip_suffix('`')) {
+            wire = Some(w.to_string());
+        } else if let Some(name) = line.strip_suffix(',').filter(|l| !l.starts_with('#')) {
+            out.push((name.to_string(), wire.take().unwrap_or_else(|| name.to_string())));
+        }
+    }
+    out
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+}
+
+#[test]
+fn enum_values_that_collide_after_conversion_get_their_own_readable_variants() {
+    let m = case("colliding-enum-values");
+    assert_eq!(variants(&m.code, "Quality"), pairs(&[("Hd", "hd"), ("HdUpper", "HD")]));
+    assert_eq!(
+        variants(&m.code, "Motion"),
+        pairs(&[("ZoomDashIn", "zoom-in"), ("ZoomUnderscoreIn", "zoom_in"), ("ZoomSpaceIn", "zoom in")])
+    );
+    // A sign is a word: `-1` never reads as `V1`.
+    assert_eq!(variants(&m.code, "Step"), pairs(&[("Minus1", "-1"), ("Plus1", "+1"), ("V0", "0")]));
+    // Every variant keeps its wire value, in serde and in `Display`/`FromStr`.
+    for wire in ["hd", "HD", "zoom-in", "zoom_in", "zoom in", "-1", "+1"] {
+        assert!(m.code.contains(&format!("#[serde(rename = \"{wire}\")]")), "{wire}");
+        assert!(m.code.contains(&format!("f.write_str(\"{wire}\")")), "{wire}");
+    }
+    assert!(!m.code.contains("Mgwire"), "a stand-in value leaked:\n{}", m.code);
+}
+
+#[test]
+fn enum_values_without_ascii_letters_are_transliterated() {
+    let m = case("unicode-enum-values");
+    assert_eq!(
+        variants(&m.code, "Voice"),
+        pairs(&[("WenRouNuSheng", "温柔女声"), ("ChenWenNanSheng", "沉稳男声"), ("HuoPoTongSheng", "活泼童声")])
+    );
+    assert_eq!(
+        variants(&m.code, "Style"),
+        pairs(&[("Cafe", "café"), ("Naive", "naïve"), ("Clapper", "🎬"), ("U2605", "★")])
+    );
+}
+
+/// The `(field, wire name)` pairs of a struct, read from the generated code.
+fn fields(code: &str, struct_name: &str) -> Vec<(String, String)> {
+    let body = item(code, &format!("pub struct {struct_name} "));
+    let mut out = Vec::new();
+    let mut rename = None;
+    for line in body.lines().map(str::trim) {
+        if let Some(at) = line.find("rename = \"") {
+            let rest = &line[at + 10..];
+            rename = rest.split('"').next().map(String::from);
+        } else if let Some(field) =
+            line.strip_prefix("pub ").filter(|l| !l.starts_with("struct")).and_then(|l| l.split(':').next())
+        {
+            out.push((field.to_string(), rename.take().unwrap_or_else(|| field.to_string())));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn property_names_that_collide_after_conversion_get_distinct_fields_and_setters() {
+    let m = case("colliding-names");
+    assert_eq!(
+        fields(&m.code, "Input"),
+        pairs(&[
+            ("aspect_ratio", "aspect_ratio"),
+            ("aspect_ratio_2", "aspect-ratio"),
+            ("image_url", "image_url"),
+            ("image_url_2", "imageUrl"),
+            ("nested", "nested"),
+            ("prompt", "prompt"),
+            ("seed", "seed"),
+            ("seed_2", "_seed"),
+        ])
+    );
+    assert_eq!(fields(&m.code, "Nested"), pairs(&[("a_b", "a_b"), ("a_b_2", "a-b")]));
+    for setter in ["seed", "seed_2", "image_url", "image_url_2", "aspect_ratio", "aspect_ratio_2", "a_b", "a_b_2"] {
+        assert_eq!(m.code.matches(&format!("pub fn {setter}(")).count(), 1, "{setter}");
+    }
+    // The docs of a numbered field name its wire value.
+    assert!(m.code.contains("/// Sent as `_seed` (`seed` is another field's name)."), "{}", m.code);
+}
+
+#[test]
+fn keywords_beside_a_ref_apply_in_openapi_3_1_and_are_documented_as_ignored_in_3_0() {
+    let rule = |path: &str, check: &str| {
+        format!("path: \"{path}\",\n        when: None,\n        check: crate::__private::validate::Check::{check},")
+    };
+    let m = case("ref-siblings-openapi-3-1");
+    let rules = item(&m.code, "pub static RULES");
+    for (path, check) in [("duration", "Minimum(1f64)"), ("duration", "Maximum(10f64)"), ("prompt", "MaxLength(20u64)")]
+    {
+        assert!(rules.contains(&rule(path, check)), "{path} {check}: {rules}");
+    }
+    let input = item(&m.code, "pub struct Input");
+    assert!(input.contains("Range: 1 ≤ x ≤ 10."), "{input}");
+    assert!(input.contains("/// What to show.") && input.contains("Maximum length: 20."), "{input}");
+    assert!(input.contains("Default (applied by the platform when unset): `5`."), "{input}");
+    assert!(input.contains("pub negative: ::std::option::Option<Text>"), "{input}");
+    // What `describe` shows is what is checked.
+    let schema = m.code.split("schema: \"").nth(1).unwrap();
+    assert!(schema.contains(r#"\"maximum\":10"#) && schema.contains(r#"\"minimum\":1"#), "{schema}");
+
+    let m = case("ref-siblings-openapi-3-0");
+    let rules = item(&m.code, "pub static RULES");
+    assert!(rules.contains(&rule("duration", "Minimum(1f64)")), "{rules}");
+    assert!(!rules.contains("Maximum(") && !rules.contains("MaxLength("), "{rules}");
+    let input = item(&m.code, "pub struct Input");
+    assert!(input.contains("Not applied: `maximum: 10`, beside a `$ref`"), "{input}");
+    assert!(input.contains("Not applied: `maxLength: 20`, beside a `$ref`"), "{input}");
+    assert!(!m.code.split("schema: \"").nth(1).unwrap().contains(r#"\"maximum\":10"#));
+}
+
+#[test]
+fn required_constants_of_any_type_fill_themselves_in() {
+    let m = case("required-consts");
+    let input = item(&m.code, "pub struct Input");
+    // Parsed without them (the CLI's path) and built without them, they are still sent.
+    for (field, ty) in [("n", "i64"), ("watermark", "bool"), ("ratio", "f64"), ("mode", "Mode")] {
+        let at = input.find(&format!("pub {field}: {ty},")).unwrap_or_else(|| panic!("{field}: {input}"));
+        let attrs = &input[..at].rsplit("///").next().unwrap();
+        assert!(attrs.contains("#[serde(default"), "{field}: {attrs}");
+        assert!(!attrs.contains("skip_serializing_if"), "{field}: {attrs}");
+    }
+    let build = item(&m.code, "impl InputBuilder");
+    assert!(build.contains("n: self.n.unwrap_or_else(defaults::default_u64::<i64, 1>)"), "{build}");
+    assert!(build.contains("watermark: self.watermark.unwrap_or_default()"), "{build}");
+    assert!(build.contains("ratio: self.ratio.unwrap_or_else(defaults::input_ratio)"), "{build}");
+    assert!(m.code.contains("super::Mode::Fast"), "{}", m.code);
+    assert!(build.contains("path: \"prompt\""), "{build}");
+    // The value is still checked, and an optional constant stays optional.
+    assert!(m.code.contains(r#"Check::Const("1")"#) && m.code.contains(r#"Check::Const("false")"#));
+    assert!(input.contains("pub optional_n: ::std::option::Option<i64>"), "{input}");
+}
