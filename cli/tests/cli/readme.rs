@@ -83,7 +83,7 @@ async fn every_platform() -> TestServer {
                 json!({"task_id": "t_1", "status": "SUCCESS",
                 "data": {"output": file("surf.mp4")}}),
             ),
-            ("POST", "/v1/images/edits") => json(200, json!({"data": [{"url": file("fox.png")}]})),
+            ("POST", "/images/edits" | "/v1/images/edits") => json(200, json!({"data": [{"url": file("fox.png")}]})),
             ("GET", p) if p.starts_with("/files/") => text(200, "application/octet-stream", "BYTES"),
             _ => json(404, json!({"error": "NOT_FOUND", "message": format!("no route {} {}", req.method, req.path)})),
         }
@@ -133,13 +133,13 @@ async fn every_shell_command_of_the_readme_runs_as_written() {
         ("POST", "/api/v1/generation/google/veo-3.1"),
         ("POST", "/api/v1/tasks"),
         ("POST", "/v2/videos/generations"),
-        ("POST", "/v1/images/edits"),
+        ("POST", "/images/edits"),
     ] {
         assert_eq!(server.requests_to(method, path).len(), 1, "{method} {path}");
     }
     let mindvideo = &server.requests_to("POST", "/api/v1/tasks")[0];
     assert_eq!(mindvideo.header("idempotency-key"), Some("order-42"));
-    let edit = server.requests_to("POST", "/v1/images/edits")[0].json();
+    let edit = server.requests_to("POST", "/images/edits")[0].json();
     assert!(edit["image"].as_str().is_some_and(|s| s.starts_with("data:image/png;base64,")), "{edit}");
     assert_eq!(std::fs::read(dir.path().join("out/cat.mp4")).unwrap(), b"BYTES");
 }

@@ -67,3 +67,36 @@ pub(super) fn is_media_array(doc: &Value, wire: &str, schema: &Value) -> bool {
     let item_string = items.get("type").and_then(Value::as_str) == Some("string") && items.get("enum").is_none();
     item_string && (is_media_name(wire, &items) || is_media_name(wire, schema))
 }
+
+/// An uploaded-file object as a Node.js (multer) server describes it: `{buffer, mimetype,
+/// originalname, encoding, fieldname, size}`. AI/ML API documents its image uploads this way
+/// (gpt-image-1-edit's `image` and `mask`); the file itself travels as a URL or a `data:` URI.
+fn is_upload_object(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| p.contains_key("originalname") && (p.contains_key("mimetype") || p.contains_key("buffer")))
+}
+
+/// Whether a property (its `$ref`s followed) is an uploaded file: such an object, or a union of
+/// such objects and arrays of them (one file or several; one is sent).
+pub(super) fn is_upload(doc: &Value, schema: &Value) -> bool {
+    let member = |m: &Value| {
+        let m = follow_ref(doc, m);
+        is_upload_object(&m)
+            || (m.get("type").and_then(Value::as_str) == Some("array")
+                && m.get("items").is_some_and(|i| is_upload_object(&follow_ref(doc, i))))
+    };
+    if is_upload_object(schema) {
+        return true;
+    }
+    schema.get("anyOf").or_else(|| schema.get("oneOf")).and_then(Value::as_array).is_some_and(|members| {
+        let real: Vec<&Value> = members.iter().filter(|m| !is_nullish(m)).collect();
+        !real.is_empty() && real.iter().all(|m| member(m))
+    })
+}
+
+/// Whether a property (its `$ref`s followed) takes one media input: a media string or an upload.
+pub(super) fn is_media_single(doc: &Value, wire: &str, schema: &Value) -> bool {
+    is_media_string(wire, schema) || is_upload(doc, schema)
+}

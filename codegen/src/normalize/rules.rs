@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{esc, is_nullish, ref_pointer};
+use super::{esc, is_nullish, media, ref_pointer};
 use crate::source::{follow_ref, ModelSource};
 use crate::Error;
 
@@ -47,6 +47,10 @@ pub enum Check {
     Const(String),
     /// `enum` of non-string values, JSON texts
     Enum(Vec<String>),
+    /// `format: uri`
+    Uri,
+    /// A media field: an http(s) URL or a `data:` URI (or a local file, which is uploaded)
+    MediaUrl,
 }
 
 /// Every run-time check of the input schema `root` (at `root_ptr`), in schema order.
@@ -164,6 +168,9 @@ impl Walker<'_> {
         if obj.get("uniqueItems").and_then(Value::as_bool) == Some(true) {
             push(Check::UniqueItems);
         }
+        if obj.get("format").and_then(Value::as_str) == Some("uri") {
+            push(Check::Uri);
+        }
         // String enums and constants are Rust enums already; other values are checked here.
         if let Some(values) = obj.get("enum").and_then(Value::as_array) {
             let non_null: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
@@ -190,6 +197,23 @@ impl Walker<'_> {
                 continue;
             }
             let path = if at.path.is_empty() { wire.clone() } else { format!("{}/{wire}", at.path) };
+            // A media field takes a URL a platform can fetch (or a local file, uploaded instead).
+            let followed = follow_ref(&self.src.document, prop);
+            let doc = &self.src.document;
+            let media_at = if media::is_media_single(doc, wire, &followed) {
+                Some(path.clone())
+            } else if media::is_media_array(doc, wire, &followed) {
+                Some(format!("{path}/*"))
+            } else {
+                None
+            };
+            if let Some(media_path) = media_at {
+                self.rules.push(Rule { path: media_path, when: at.when.clone(), check: Check::MediaUrl });
+                // An uploaded-file object is a media input as a whole: its parts are not fields.
+                if media::is_upload(doc, &followed) {
+                    continue;
+                }
+            }
             let ptr = format!("{}/properties/{}", at.ptr, esc(wire));
             let field = Node { ptr: &ptr, path, when: at.when.clone(), at_root: false };
             self.walk(prop, field)?;

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use super::convert::{or_null, Object, Site};
-use super::media::{is_media_array, is_media_string};
+use super::media::{is_media_array, is_media_single};
 use super::{display_path, docs, esc, field_name, nullable_schema, pascal, path_is_field, Ctx, MEDIA, ROOT};
 use crate::source::follow_ref;
 use crate::Error;
@@ -204,7 +204,7 @@ impl Ctx<'_> {
         let path = if at.path.is_empty() { wire.to_string() } else { format!("{}/{wire}", at.path) };
         let followed = follow_ref(self.doc, prop);
         let docs = docs::field_docs(prop, &followed, self.src.ref_siblings_apply);
-        let mut c = if is_media_string(wire, &followed) {
+        let mut c = if is_media_single(self.doc, wire, &followed) {
             self.uses_media = true;
             or_null(media_ref(), nullable_schema(prop) || nullable_schema(&followed))
         } else if is_media_array(self.doc, wire, &followed) {

@@ -44,6 +44,8 @@ fn rule_tokens(rule: &Rule) -> TokenStream {
         Check::UniqueItems => quote!(UniqueItems),
         Check::Const(c) => quote!(Const(#c)),
         Check::Enum(values) => quote!(Enum(&[#(#values),*])),
+        Check::Uri => quote!(Uri),
+        Check::MediaUrl => quote!(MediaUrl),
     };
     quote!(crate::__private::validate::Rule { path: #path, when: #when, check: crate::__private::validate::Check::#check })
 }

@@ -669,6 +669,16 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         check: crate::__private::validate::Check::MaxItems(3u64),
     },
     crate::__private::validate::Rule {
+        path: "ref_images/*/audio_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "ref_images/*/image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
         path: "ref_images/*/image_urls",
         when: None,
         check: crate::__private::validate::Check::MinItems(1u64),
@@ -684,9 +694,29 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         check: crate::__private::validate::Check::MaxItems(1u64),
     },
     crate::__private::validate::Rule {
+        path: "ref_videos/*/video_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "end_frame_image",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
         path: "mid_frame_images",
         when: None,
         check: crate::__private::validate::Check::MaxItems(6u64),
+    },
+    crate::__private::validate::Rule {
+        path: "mid_frame_images/*/image_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "first_frame_image",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
     },
 ];
 impl Input {

@@ -268,6 +268,11 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         check: crate::__private::validate::Check::Maximum(16f64),
     },
     crate::__private::validate::Rule {
+        path: "image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
         check: crate::__private::validate::Check::MinItems(1u64),
@@ -276,6 +281,11 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         path: "image_urls",
         when: None,
         check: crate::__private::validate::Check::MaxItems(7u64),
+    },
+    crate::__private::validate::Rule {
+        path: "image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
     },
     crate::__private::validate::Rule {
         path: "prompt",

@@ -357,7 +357,28 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::__private::validate::Rule] = &[];
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
+        path: "video_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "video_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+];
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.
     pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {

@@ -305,6 +305,11 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
 /// Constraints of the schema checked before any request is sent.
 pub static RULES: &[crate::__private::validate::Rule] = &[
     crate::__private::validate::Rule {
+        path: "image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
         check: crate::__private::validate::Check::MinItems(1u64),
@@ -313,6 +318,11 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         path: "image_urls",
         when: None,
         check: crate::__private::validate::Check::MaxItems(14u64),
+    },
+    crate::__private::validate::Rule {
+        path: "image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
     },
 ];
 impl Input {

@@ -261,6 +261,16 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
 /// Constraints of the schema checked before any request is sent.
 pub static RULES: &[crate::__private::validate::Rule] = &[
     crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
         path: "duration",
         when: None,
         check: crate::__private::validate::Check::Enum(&["6", "8", "10"]),

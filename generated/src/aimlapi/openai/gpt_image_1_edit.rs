@@ -65,165 +65,6 @@ impl ::std::convert::TryFrom<::std::string::String> for Background {
         value.parse()
     }
 }
-/// The type of `image`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum Image {
-    ImageVariant0(ImageVariant0),
-    Array(::std::vec::Vec<ImageVariant1Item>),
-}
-impl ::std::convert::From<ImageVariant0> for Image {
-    fn from(value: ImageVariant0) -> Self {
-        Self::ImageVariant0(value)
-    }
-}
-impl ::std::convert::From<::std::vec::Vec<ImageVariant1Item>> for Image {
-    fn from(value: ::std::vec::Vec<ImageVariant1Item>) -> Self {
-        Self::Array(value)
-    }
-}
-/// One of the forms of `image`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct ImageVariant0 {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub buffer: ::std::option::Option<ImageVariant0Buffer>,
-    pub encoding: ::std::string::String,
-    pub fieldname: ::std::string::String,
-    pub mimetype: ::std::string::String,
-    pub originalname: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
-}
-/// The type of `image.buffer`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct ImageVariant0Buffer {
-    pub data: ::std::vec::Vec<f64>,
-    /// Allowed values: `Buffer`.
-    #[serde(rename = "type")]
-    pub type_: ImageVariant0BufferType,
-}
-/// The type of `image.buffer.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ImageVariant0BufferType {
-    /// `Buffer`
-    Buffer,
-}
-impl ::std::fmt::Display for ImageVariant0BufferType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Buffer => f.write_str("Buffer"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageVariant0BufferType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "Buffer" => Ok(Self::Buffer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageVariant0BufferType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageVariant0BufferType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-/// One item of `image`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct ImageVariant1Item {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub buffer: ::std::option::Option<ImageVariant1ItemBuffer>,
-    pub encoding: ::std::string::String,
-    pub fieldname: ::std::string::String,
-    pub mimetype: ::std::string::String,
-    pub originalname: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
-}
-/// The type of `image[].buffer`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct ImageVariant1ItemBuffer {
-    pub data: ::std::vec::Vec<f64>,
-    /// Allowed values: `Buffer`.
-    #[serde(rename = "type")]
-    pub type_: ImageVariant1ItemBufferType,
-}
-/// The type of `image[].buffer.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum ImageVariant1ItemBufferType {
-    /// `Buffer`
-    Buffer,
-}
-impl ::std::fmt::Display for ImageVariant1ItemBufferType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Buffer => f.write_str("Buffer"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageVariant1ItemBufferType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "Buffer" => Ok(Self::Buffer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageVariant1ItemBufferType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageVariant1ItemBufferType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
 /// The input of AIML API (`aimlapi/openai/gpt-image-1-edit`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -235,10 +76,10 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub background: ::std::option::Option<Background>,
     /// The image(s) to edit. Must be a supported image file or an array of images. Each image should be a png, webp, or jpg file less than 50MB. You can provide up to 16 images.
-    pub image: Image,
+    pub image: crate::MediaInput,
     /// An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file, less than 4MB, and have the same dimensions as image.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub mask: ::std::option::Option<Mask>,
+    pub mask: ::std::option::Option<crate::MediaInput>,
     /// The number of images to generate.
     ///
     /// Default (applied by the platform when unset): `1`.
@@ -279,77 +120,6 @@ pub struct Input {
     /// Default (applied by the platform when unset): `"1024x1024"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<Size>,
-}
-/// The type of `mask`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct Mask {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub buffer: ::std::option::Option<MaskBuffer>,
-    pub encoding: ::std::string::String,
-    pub fieldname: ::std::string::String,
-    pub mimetype: ::std::string::String,
-    pub originalname: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub size: ::std::option::Option<i64>,
-}
-/// The type of `mask.buffer`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct MaskBuffer {
-    pub data: ::std::vec::Vec<f64>,
-    /// Allowed values: `Buffer`.
-    #[serde(rename = "type")]
-    pub type_: MaskBufferType,
-}
-/// The type of `mask.buffer.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum MaskBufferType {
-    /// `Buffer`
-    Buffer,
-}
-impl ::std::fmt::Display for MaskBufferType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Buffer => f.write_str("Buffer"),
-        }
-    }
-}
-impl ::std::str::FromStr for MaskBufferType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "Buffer" => Ok(Self::Buffer),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for MaskBufferType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for MaskBufferType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
 }
 /// The type of `output_format`.
 #[derive(
@@ -595,242 +365,12 @@ impl ::std::convert::TryFrom<::std::string::String> for Size {
     }
 }
 pub use crate::__private::model::error;
-/// Builder for [`ImageVariant0`]: set fields, then [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
-pub struct ImageVariant0Builder {
-    buffer: ::std::option::Option<ImageVariant0Buffer>,
-    encoding: ::std::option::Option<::std::string::String>,
-    fieldname: ::std::option::Option<::std::string::String>,
-    mimetype: ::std::option::Option<::std::string::String>,
-    originalname: ::std::option::Option<::std::string::String>,
-    size: ::std::option::Option<i64>,
-}
-impl ImageVariant0 {
-    /// Start building a value; required fields must be set before `build`.
-    pub fn builder() -> ImageVariant0Builder {
-        ImageVariant0Builder::default()
-    }
-}
-impl ImageVariant0Builder {
-    pub fn buffer(mut self, value: impl Into<ImageVariant0Buffer>) -> Self {
-        self.buffer = Some(value.into());
-        self
-    }
-    pub fn encoding(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.encoding = Some(value.into());
-        self
-    }
-    pub fn fieldname(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.fieldname = Some(value.into());
-        self
-    }
-    pub fn mimetype(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.mimetype = Some(value.into());
-        self
-    }
-    pub fn originalname(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.originalname = Some(value.into());
-        self
-    }
-    pub fn size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-    /// Check required fields and return the value.
-    pub fn build(self) -> ::std::result::Result<ImageVariant0, crate::Error> {
-        let value = ImageVariant0 {
-            buffer: self.buffer,
-            encoding: self
-                .encoding
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "encoding".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            fieldname: self
-                .fieldname
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "fieldname".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            mimetype: self
-                .mimetype
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "mimetype".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            originalname: self
-                .originalname
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "originalname".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            size: self.size,
-        };
-        Ok(value)
-    }
-}
-/// Builder for [`ImageVariant0Buffer`]: set fields, then [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
-pub struct ImageVariant0BufferBuilder {
-    data: ::std::option::Option<::std::vec::Vec<f64>>,
-    type_: ::std::option::Option<ImageVariant0BufferType>,
-}
-impl ImageVariant0Buffer {
-    /// Start building a value; required fields must be set before `build`.
-    pub fn builder() -> ImageVariant0BufferBuilder {
-        ImageVariant0BufferBuilder::default()
-    }
-}
-impl ImageVariant0BufferBuilder {
-    pub fn data(mut self, values: impl IntoIterator<Item = impl Into<f64>>) -> Self {
-        self.data = Some(values.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Allowed values: `Buffer`.
-    pub fn type_(mut self, value: impl Into<ImageVariant0BufferType>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Check required fields and return the value.
-    pub fn build(self) -> ::std::result::Result<ImageVariant0Buffer, crate::Error> {
-        let value = ImageVariant0Buffer {
-            data: self
-                .data
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "data".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            type_: self.type_.unwrap_or(ImageVariant0BufferType::Buffer),
-        };
-        Ok(value)
-    }
-}
-/// Builder for [`ImageVariant1Item`]: set fields, then [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
-pub struct ImageVariant1ItemBuilder {
-    buffer: ::std::option::Option<ImageVariant1ItemBuffer>,
-    encoding: ::std::option::Option<::std::string::String>,
-    fieldname: ::std::option::Option<::std::string::String>,
-    mimetype: ::std::option::Option<::std::string::String>,
-    originalname: ::std::option::Option<::std::string::String>,
-    size: ::std::option::Option<i64>,
-}
-impl ImageVariant1Item {
-    /// Start building a value; required fields must be set before `build`.
-    pub fn builder() -> ImageVariant1ItemBuilder {
-        ImageVariant1ItemBuilder::default()
-    }
-}
-impl ImageVariant1ItemBuilder {
-    pub fn buffer(mut self, value: impl Into<ImageVariant1ItemBuffer>) -> Self {
-        self.buffer = Some(value.into());
-        self
-    }
-    pub fn encoding(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.encoding = Some(value.into());
-        self
-    }
-    pub fn fieldname(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.fieldname = Some(value.into());
-        self
-    }
-    pub fn mimetype(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.mimetype = Some(value.into());
-        self
-    }
-    pub fn originalname(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.originalname = Some(value.into());
-        self
-    }
-    pub fn size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-    /// Check required fields and return the value.
-    pub fn build(self) -> ::std::result::Result<ImageVariant1Item, crate::Error> {
-        let value = ImageVariant1Item {
-            buffer: self.buffer,
-            encoding: self
-                .encoding
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "encoding".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            fieldname: self
-                .fieldname
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "fieldname".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            mimetype: self
-                .mimetype
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "mimetype".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            originalname: self
-                .originalname
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "originalname".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            size: self.size,
-        };
-        Ok(value)
-    }
-}
-/// Builder for [`ImageVariant1ItemBuffer`]: set fields, then [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
-pub struct ImageVariant1ItemBufferBuilder {
-    data: ::std::option::Option<::std::vec::Vec<f64>>,
-    type_: ::std::option::Option<ImageVariant1ItemBufferType>,
-}
-impl ImageVariant1ItemBuffer {
-    /// Start building a value; required fields must be set before `build`.
-    pub fn builder() -> ImageVariant1ItemBufferBuilder {
-        ImageVariant1ItemBufferBuilder::default()
-    }
-}
-impl ImageVariant1ItemBufferBuilder {
-    pub fn data(mut self, values: impl IntoIterator<Item = impl Into<f64>>) -> Self {
-        self.data = Some(values.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Allowed values: `Buffer`.
-    pub fn type_(mut self, value: impl Into<ImageVariant1ItemBufferType>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Check required fields and return the value.
-    pub fn build(self) -> ::std::result::Result<ImageVariant1ItemBuffer, crate::Error> {
-        let value = ImageVariant1ItemBuffer {
-            data: self
-                .data
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "data".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            type_: self.type_.unwrap_or(ImageVariant1ItemBufferType::Buffer),
-        };
-        Ok(value)
-    }
-}
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
 pub struct InputBuilder {
     background: ::std::option::Option<Background>,
-    image: ::std::option::Option<Image>,
-    mask: ::std::option::Option<Mask>,
+    image: ::std::option::Option<crate::MediaInput>,
+    mask: ::std::option::Option<crate::MediaInput>,
     n: ::std::option::Option<f64>,
     output_compression: ::std::option::Option<i64>,
     output_format: ::std::option::Option<OutputFormat>,
@@ -856,12 +396,12 @@ impl InputBuilder {
         self
     }
     /// The image(s) to edit. Must be a supported image file or an array of images. Each image should be a png, webp, or jpg file less than 50MB. You can provide up to 16 images.
-    pub fn image(mut self, value: impl Into<Image>) -> Self {
+    pub fn image(mut self, value: impl Into<crate::MediaInput>) -> Self {
         self.image = Some(value.into());
         self
     }
     /// An additional image whose fully transparent areas (e.g. where alpha is zero) indicate where image should be edited. If there are multiple images provided, the mask will be applied on the first image. Must be a valid PNG file, less than 4MB, and have the same dimensions as image.
-    pub fn mask(mut self, value: impl Into<Mask>) -> Self {
+    pub fn mask(mut self, value: impl Into<crate::MediaInput>) -> Self {
         self.mask = Some(value.into());
         self
     }
@@ -950,121 +490,6 @@ impl InputBuilder {
         Ok(value)
     }
 }
-/// Builder for [`Mask`]: set fields, then [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
-pub struct MaskBuilder {
-    buffer: ::std::option::Option<MaskBuffer>,
-    encoding: ::std::option::Option<::std::string::String>,
-    fieldname: ::std::option::Option<::std::string::String>,
-    mimetype: ::std::option::Option<::std::string::String>,
-    originalname: ::std::option::Option<::std::string::String>,
-    size: ::std::option::Option<i64>,
-}
-impl Mask {
-    /// Start building a value; required fields must be set before `build`.
-    pub fn builder() -> MaskBuilder {
-        MaskBuilder::default()
-    }
-}
-impl MaskBuilder {
-    pub fn buffer(mut self, value: impl Into<MaskBuffer>) -> Self {
-        self.buffer = Some(value.into());
-        self
-    }
-    pub fn encoding(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.encoding = Some(value.into());
-        self
-    }
-    pub fn fieldname(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.fieldname = Some(value.into());
-        self
-    }
-    pub fn mimetype(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.mimetype = Some(value.into());
-        self
-    }
-    pub fn originalname(mut self, value: impl Into<::std::string::String>) -> Self {
-        self.originalname = Some(value.into());
-        self
-    }
-    pub fn size(mut self, value: impl Into<i64>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-    /// Check required fields and return the value.
-    pub fn build(self) -> ::std::result::Result<Mask, crate::Error> {
-        let value = Mask {
-            buffer: self.buffer,
-            encoding: self
-                .encoding
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "encoding".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            fieldname: self
-                .fieldname
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "fieldname".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            mimetype: self
-                .mimetype
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "mimetype".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            originalname: self
-                .originalname
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "originalname".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            size: self.size,
-        };
-        Ok(value)
-    }
-}
-/// Builder for [`MaskBuffer`]: set fields, then [`build`](Self::build).
-#[derive(Debug, Clone, Default)]
-pub struct MaskBufferBuilder {
-    data: ::std::option::Option<::std::vec::Vec<f64>>,
-    type_: ::std::option::Option<MaskBufferType>,
-}
-impl MaskBuffer {
-    /// Start building a value; required fields must be set before `build`.
-    pub fn builder() -> MaskBufferBuilder {
-        MaskBufferBuilder::default()
-    }
-}
-impl MaskBufferBuilder {
-    pub fn data(mut self, values: impl IntoIterator<Item = impl Into<f64>>) -> Self {
-        self.data = Some(values.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Allowed values: `Buffer`.
-    pub fn type_(mut self, value: impl Into<MaskBufferType>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Check required fields and return the value.
-    pub fn build(self) -> ::std::result::Result<MaskBuffer, crate::Error> {
-        let value = MaskBuffer {
-            data: self
-                .data
-                .ok_or_else(|| crate::Error::Validation {
-                    path: "data".to_string(),
-                    rule: "required",
-                    message: "is required".to_string(),
-                })?,
-            type_: self.type_.unwrap_or(MaskBufferType::Buffer),
-        };
-        Ok(value)
-    }
-}
 /// Registry entry of `aimlapi/openai/gpt-image-1-edit`: AIML API
 pub static INFO: crate::ModelInfo = crate::ModelInfo {
     id: "aimlapi/openai/gpt-image-1-edit",
@@ -1085,6 +510,16 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         path: "prompt",
         when: None,
         check: crate::__private::validate::Check::MaxLength(32000u64),
+    },
+    crate::__private::validate::Rule {
+        path: "image",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "mask",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
     },
     crate::__private::validate::Rule {
         path: "n",

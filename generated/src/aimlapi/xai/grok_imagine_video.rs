@@ -281,6 +281,21 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
 /// Constraints of the schema checked before any request is sent.
 pub static RULES: &[crate::__private::validate::Rule] = &[
     crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
+        path: "reference_images/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
         path: "reference_images",
         when: None,
         check: crate::__private::validate::Check::MinItems(1u64),
@@ -289,6 +304,11 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         path: "reference_images",
         when: None,
         check: crate::__private::validate::Check::MaxItems(7u64),
+    },
+    crate::__private::validate::Rule {
+        path: "reference_images/*",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
     },
     crate::__private::validate::Rule {
         path: "duration",

@@ -273,9 +273,19 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
 /// Constraints of the schema checked before any request is sent.
 pub static RULES: &[crate::__private::validate::Rule] = &[
     crate::__private::validate::Rule {
+        path: "image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
         path: "image_urls",
         when: None,
         check: crate::__private::validate::Check::MaxItems(14u64),
+    },
+    crate::__private::validate::Rule {
+        path: "image_urls/*",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
     },
     crate::__private::validate::Rule {
         path: "n",

@@ -251,6 +251,16 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         check: crate::__private::validate::Check::Enum(&["4", "8", "12"]),
     },
     crate::__private::validate::Rule {
+        path: "first_frame_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "first_frame_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
         check: crate::__private::validate::Check::Minimum(1f64),

@@ -100,6 +100,11 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         when: None,
         check: crate::__private::validate::Check::Minimum(1f64),
     },
+    crate::__private::validate::Rule {
+        path: "images/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
 ];
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.

@@ -301,6 +301,26 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
 /// Constraints of the schema checked before any request is sent.
 pub static RULES: &[crate::__private::validate::Rule] = &[
     crate::__private::validate::Rule {
+        path: "images/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "notify_hook",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
+        path: "character_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "character_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
         path: "character_timestamps",
         when: None,
         check: crate::__private::validate::Check::Pattern("^\\d+,\\d+$"),

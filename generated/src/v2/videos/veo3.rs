@@ -161,7 +161,13 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
-pub static RULES: &[crate::__private::validate::Rule] = &[];
+pub static RULES: &[crate::__private::validate::Rule] = &[
+    crate::__private::validate::Rule {
+        path: "images/*",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+];
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.
     pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {

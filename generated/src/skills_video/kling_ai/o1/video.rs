@@ -487,6 +487,26 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
 /// Constraints of the schema checked before any request is sent.
 pub static RULES: &[crate::__private::validate::Rule] = &[
     crate::__private::validate::Rule {
+        path: "first_frame_url",
+        when: Some(("feature", "\"frame-to-video\"")),
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "first_frame_url",
+        when: Some(("feature", "\"frame-to-video\"")),
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
+        path: "last_frame_url",
+        when: Some(("feature", "\"frame-to-video\"")),
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "last_frame_url",
+        when: Some(("feature", "\"frame-to-video\"")),
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
         path: "duration",
         when: Some(("feature", "\"frame-to-video\"")),
         check: crate::__private::validate::Check::Minimum(3f64),

@@ -318,6 +318,36 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
         check: crate::__private::validate::Check::Maximum(15f64),
     },
     crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "image_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
+        path: "first_frame_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "first_frame_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
+        path: "last_frame_url",
+        when: None,
+        check: crate::__private::validate::Check::MediaUrl,
+    },
+    crate::__private::validate::Rule {
+        path: "last_frame_url",
+        when: None,
+        check: crate::__private::validate::Check::Uri,
+    },
+    crate::__private::validate::Rule {
         path: "n",
         when: None,
         check: crate::__private::validate::Check::Minimum(1f64),
