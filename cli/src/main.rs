@@ -399,15 +399,26 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
             }
         }
     };
+    // JSON never names a local file (the SDK refuses file markers in it): each file (`--file`, or
+    // a media flag given a path on disk) stands in the input as a placeholder URL, replaced by the
+    // file once the input has been checked.
+    let mut files: Vec<(String, Value)> = Vec::new();
     for p in &params {
         let Some(raw) = m.get_many::<String>(&format!("param:{}", p.name)) else { continue };
-        let values = raw.map(|r| p.value(r)).collect::<Result<Vec<_>, _>>().map_err(Failure::usage)?;
+        let media = info.media.contains(&p.name.as_str());
+        let mut values = Vec::new();
+        for r in raw {
+            let looks_like_url = r.contains("://") || r.starts_with("data:");
+            if media && !looks_like_url && std::path::Path::new(r).is_file() {
+                eprintln!("mediagen: --{} {r}: uploading the local file", p.flag);
+                values.push(file_placeholder(&mut files, r)?);
+            } else {
+                values.push(p.value(r).map_err(Failure::usage)?);
+            }
+        }
         let value = if p.array { Value::Array(values) } else { values.into_iter().next().unwrap_or(Value::Null) };
         input.insert(p.name.clone(), value);
     }
-    // JSON never names a local file (the SDK refuses file markers in it): each `--file` stands in
-    // the input as a placeholder URL, replaced by the file once the input has been checked.
-    let mut files: Vec<(String, Value)> = Vec::new();
     for spec in m.get_many::<String>("file").into_iter().flatten() {
         let (name, path) =
             spec.split_once('=').ok_or_else(|| Failure::usage(format!("--file {spec:?}: expected PARAM=PATH")))?;
@@ -454,7 +465,15 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
     exec::run(info, body, &opts).await
 }
 
-/// Replace each `--file` placeholder in the checked body by the file it stands for.
+/// A placeholder URL for a local file, remembered with the file it stands for.
+fn file_placeholder(files: &mut Vec<(String, Value)>, path: &str) -> Result<Value, Failure> {
+    let marker = serde_json::to_value(mediagen::MediaInput::path(path)).map_err(|e| Failure::usage(e.to_string()))?;
+    let placeholder = format!("https://file.mediagen.invalid/{}", files.len());
+    files.push((placeholder.clone(), marker));
+    Ok(Value::String(placeholder))
+}
+
+/// Replace each file placeholder in the checked body by the file it stands for.
 fn put_files(body: &mut Value, files: &[(String, Value)]) {
     match body {
         Value::String(s) => {

@@ -90,6 +90,9 @@ pub struct ModelInfo {
     pub schema: &'static str,
     /// The schema file, relative to the workspace root.
     pub schema_file: &'static str,
+    /// The top-level parameters that take media (a URL, or a local file that is uploaded), by
+    /// wire name: what a CLI may fill from a path on disk.
+    pub media: &'static [&'static str],
     /// Read an input given as JSON into the model's typed `Input`, check every constraint, and
     /// return the request body: what a program that picks the model at run time (the CLI) uses.
     pub parse: fn(serde_json::Value) -> Result<serde_json::Value, crate::Error>,

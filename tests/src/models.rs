@@ -29,6 +29,7 @@ pub static VIDEO_INFO: ModelInfo = ModelInfo {
     summary: "hand-written test model",
     schema: "{}",
     schema_file: "tests/src/models.rs",
+    media: &[],
     parse: Ok,
 };
 
@@ -64,6 +65,7 @@ pub static IMAGE_INFO: ModelInfo = ModelInfo {
     summary: "hand-written test model",
     schema: "{}",
     schema_file: "tests/src/models.rs",
+    media: &[],
     parse: Ok,
 };
 

@@ -70,3 +70,51 @@ async fn a_missing_required_parameter_is_named() {
     assert!(stderr(&out).contains("prompt: is required"), "{}", stderr(&out));
     assert!(server.requests().is_empty());
 }
+
+#[tokio::test]
+async fn a_url_parameter_gets_a_url_or_an_existing_file() {
+    let server = server().await;
+    let out = mediagen(&[
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "p",
+        "--first-frame-url",
+        "not-a-url",
+        "--no-wait",
+        "--base-url",
+        &server.base_url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("first_frame_url: \"not-a-url\" is not an http(s) URL"), "{}", stderr(&out));
+    assert!(server.requests().is_empty(), "nothing sent");
+
+    // A path on disk given to a media flag is that file, uploaded as `--file` would.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fox.png"), b"\x89PNG fox").unwrap();
+    let out = crate::command(&[
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "p",
+        "--first-frame-url",
+        "fox.png",
+        "--no-wait",
+        "--json",
+        "--base-url",
+        &server.base_url,
+    ])
+    .current_dir(dir.path())
+    .output()
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--first-frame-url fox.png: uploading the local file"), "{}", stderr(&out));
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    let parts = mediagen_tests::multipart_parts(&sent[0]).await;
+    let frame = parts.iter().find(|p| p.name == "first_frame_url").expect("a first_frame_url part");
+    assert_eq!(frame.file_name.as_deref(), Some("fox.png"));
+    assert_eq!(&frame.bytes[..], b"\x89PNG fox");
+}

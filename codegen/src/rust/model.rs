@@ -59,6 +59,16 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
     let title = &src.title;
     let summary = &src.summary;
     let schema_file = &src.file;
+    // Top-level media parameters: those whose media rule sits at `name` or `name/*`.
+    let mut media: Vec<&str> = norm
+        .rules
+        .iter()
+        .filter(|r| r.check == Check::MediaUrl)
+        .map(|r| r.path.strip_suffix("/*").unwrap_or(&r.path))
+        .filter(|p| !p.contains('/'))
+        .collect();
+    media.sort_unstable();
+    media.dedup();
     let schema = serde_json::to_string(&crate::source::display_schema(src)).unwrap_or_default();
     let platform = format_ident!("{}", src.platform.variant());
     let kind = format_ident!("{}", src.kind.variant());
@@ -111,6 +121,7 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
             summary: #summary,
             schema: #schema,
             schema_file: #schema_file,
+            media: &[#(#media),*],
             parse: crate::__private::model::parse_json::<Input>,
         };
 

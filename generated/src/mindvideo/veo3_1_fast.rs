@@ -221,6 +221,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Veo 3.1 Fast is Google's fast Veo 3.1 video generation model for quick text-to-video creation.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Veo 3.1 Fast\",\"description\":\"Veo 3.1 Fast is Google's fast Veo 3.1 video generation model for quick text-to-video creation.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"aspect_ratio\":{\"enum\":[\"16:9\",\"9:16\"],\"type\":\"string\",\"title\":\"Aspect ratio\",\"default\":\"16:9\",\"description\":\"Video aspect ratio.\"},\"duration\":{\"enum\":[4,6,8],\"type\":\"integer\",\"title\":\"Duration\",\"default\":8,\"description\":\"Video duration in seconds.\"},\"prompt\":{\"type\":\"string\",\"title\":\"Prompt\",\"minLength\":1,\"description\":\"Text prompt for video generation.\"},\"resolution\":{\"enum\":[\"720p\",\"1080p\"],\"type\":\"string\",\"title\":\"Resolution\",\"default\":\"720p\",\"description\":\"Resolution of the generated video.\"}},\"additionalProperties\":false}",
     schema_file: "schemas/mindvideo/veo3-1-fast.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

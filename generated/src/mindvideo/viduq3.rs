@@ -253,6 +253,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Vidu Q3 generates video from a text prompt and one to seven reference images.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Vidu Q3\",\"description\":\"Vidu Q3 generates video from a text prompt and one to seven reference images.\",\"type\":\"object\",\"required\":[\"prompt\",\"image_urls\"],\"properties\":{\"aspect_ratio\":{\"enum\":[\"16:9\",\"9:16\",\"1:1\"],\"type\":\"string\",\"title\":\"Aspect ratio\",\"description\":\"Video aspect ratio.\"},\"duration\":{\"type\":\"integer\",\"title\":\"Duration\",\"default\":5,\"minimum\":1,\"maximum\":16,\"description\":\"Video duration in seconds (1-16).\"},\"image_urls\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"title\":\"Image URLs\",\"minItems\":1,\"maxItems\":7,\"description\":\"Reference images (1-7), as hosted URLs or compact data URIs.\"},\"prompt\":{\"type\":\"string\",\"title\":\"Prompt\",\"minLength\":1,\"description\":\"Text prompt for video generation.\"},\"resolution\":{\"enum\":[\"540p\",\"720p\",\"1080p\"],\"type\":\"string\",\"title\":\"Resolution\",\"default\":\"720p\",\"description\":\"Resolution of the generated video.\"}},\"additionalProperties\":false}",
     schema_file: "schemas/mindvideo/viduq3.json",
+    media: &["image_urls"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

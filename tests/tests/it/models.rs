@@ -275,3 +275,16 @@ fn json_input_never_reads_a_file_never_drops_a_typo_and_takes_whole_floats() {
     assert_eq!(body, json!({"prompt": "p", "duration": 8}));
     assert!(body["duration"].is_i64());
 }
+
+#[test]
+fn a_media_field_given_a_file_name_fails_at_build_pointing_to_media_input_path() {
+    use mediagen::skills_video::google::veo_3_1;
+    let err = veo_3_1::Input::builder().prompt("p").first_frame_url("frame.png").build().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "first_frame_url: \"frame.png\" is not an http(s) URL or a data: URI; for a local file use \
+         MediaInput::path(\"frame.png\") (CLI: --file PARAM=PATH)"
+    );
+    let ok = veo_3_1::Input::builder().prompt("p").first_frame_url(mediagen::MediaInput::path("frame.png")).build();
+    assert!(ok.is_ok(), "a local file is uploaded, not checked as a URL");
+}

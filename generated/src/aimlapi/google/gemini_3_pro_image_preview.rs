@@ -345,6 +345,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"google/nano-banana-pro\",\"google/gemini-3-pro-image-preview\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"21:9\",\"1:1\",\"4:3\",\"3:2\",\"2:3\",\"5:4\",\"4:5\",\"3:4\",\"16:9\",\"9:16\"],\"default\":\"1:1\",\"description\":\"The aspect ratio of the generated image.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"1K\",\"description\":\"The size of the generated image.\"},\"num_images\":{\"type\":\"number\",\"minimum\":1,\"maximum\":4,\"default\":1,\"description\":\"The number of images to generate.\"},\"provider\":{\"type\":\"string\",\"description\":\"Provider routing override. `google` runs native Google with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Google -> fal.ai fallback chain. Case-insensitive.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"google/gemini-3-pro-image-preview\"}",
     schema_file: "schemas/aimlapi/google/gemini-3-pro-image-preview.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

@@ -258,6 +258,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"google/veo3\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[4,6,8],\"default\":\"8\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\"],\"description\":\"The aspect ratio of the generated video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"720P\",\"1080P\"],\"default\":\"720P\"},\"negative_prompt\":{\"type\":\"string\",\"description\":\"The description of elements to avoid in the generated video.\"},\"seed\":{\"type\":\"integer\",\"description\":\"Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.\"},\"enhance_prompt\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to enhance the video generation.\"},\"generate_audio\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to generate audio for the video.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"google/veo3\"}",
     schema_file: "schemas/aimlapi/google/veo3.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

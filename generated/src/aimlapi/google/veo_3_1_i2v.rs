@@ -253,6 +253,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"google/veo-3.1-i2v\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"URL of the input image to animate. Should be 720p or higher resolution.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\"],\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[4,6,8],\"default\":\"8\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"720p\",\"1080p\"],\"default\":\"1080p\"},\"generate_audio\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to generate audio for the video.\"},\"provider\":{\"type\":\"string\",\"description\":\"Provider routing override. `google` runs native Google with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Google -> fal.ai fallback chain. Case-insensitive.\"}},\"required\":[\"model\",\"prompt\",\"image_url\"],\"title\":\"google/veo-3.1-i2v\"}",
     schema_file: "schemas/aimlapi/google/veo-3.1-i2v.json",
+    media: &["image_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

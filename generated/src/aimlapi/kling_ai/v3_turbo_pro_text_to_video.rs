@@ -223,6 +223,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"klingai/video-v3-turbo-pro-text-to-video\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":3072,\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"multi_prompt\":{\"type\":\"array\",\"nullable\":true,\"items\":{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\",\"maxLength\":3072,\"description\":\"Text prompt for this storyboard shot.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15],\"default\":\"5\"}},\"required\":[\"prompt\"]},\"minItems\":1,\"maxItems\":6,\"description\":\"Multi-shot storyboard with 1 to 6 shots. Mutually exclusive with prompt.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[3,4,5,6,7,8,9,10,11,12,13,14,15],\"default\":\"5\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\",\"1:1\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"}},\"required\":[\"model\"],\"title\":\"klingai/video-v3-turbo-pro-text-to-video\"}",
     schema_file: "schemas/aimlapi/kling-ai/v3-turbo-pro-text-to-video.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

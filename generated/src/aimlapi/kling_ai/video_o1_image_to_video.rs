@@ -117,6 +117,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"klingai/video-o1-image-to-video\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":2500,\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image that will serve as the visual base or the first frame for the video.\"},\"last_image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image to be used as the last frame of the video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[5,10],\"default\":\"5\"},\"provider\":{\"type\":\"string\",\"description\":\"Provider routing override. `kling` (alias `klingai`) runs native Kling with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Kling -> fal.ai fallback chain. Case-insensitive.\"}},\"required\":[\"model\",\"prompt\",\"image_url\"],\"title\":\"klingai/video-o1-image-to-video\"}",
     schema_file: "schemas/aimlapi/kling-ai/video-o1-image-to-video.json",
+    media: &["image_url", "last_image_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

@@ -256,6 +256,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"ltxv/ltxv-2\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A direct link to an online image or a Base64-encoded local image that will serve as the visual base or the first frame for the video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[6,8,10]},\"resolution\":{\"type\":\"string\",\"enum\":[\"1080p\",\"1440p\",\"2160p\"],\"default\":\"1080p\",\"description\":\"The resolution of the output video, where the number refers to the short side in pixels.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"fps\":{\"type\":\"integer\",\"description\":\"Frames per second of the generated video.\",\"enum\":[25,50]},\"generate_audio\":{\"type\":\"boolean\",\"default\":true,\"description\":\"Whether to generate audio for the video.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"ltxv/ltxv-2\"}",
     schema_file: "schemas/aimlapi/ltxv/ltxv-2.json",
+    media: &["image_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

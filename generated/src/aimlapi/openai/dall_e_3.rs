@@ -371,6 +371,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"dall-e-3\"]},\"prompt\":{\"type\":\"string\",\"maxLength\":4000,\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"n\":{\"type\":\"number\",\"enum\":[1],\"default\":1,\"description\":\"The number of images to generate.\"},\"quality\":{\"type\":\"string\",\"enum\":[\"standard\",\"hd\"],\"default\":\"standard\",\"description\":\"The quality of the image that will be generated.\"},\"size\":{\"type\":\"string\",\"enum\":[\"1024x1024\",\"1024x1792\",\"1792x1024\"],\"default\":\"1024x1024\",\"description\":\"The size of the generated image.\"},\"style\":{\"type\":\"string\",\"enum\":[\"vivid\",\"natural\"],\"default\":\"vivid\",\"description\":\"The style of the generated images.\"},\"response_format\":{\"type\":\"string\",\"enum\":[\"url\",\"b64_json\"],\"default\":\"url\",\"description\":\"The format in which the generated images are returned.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"dall-e-3\"}",
     schema_file: "schemas/aimlapi/openai/dall-e-3.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

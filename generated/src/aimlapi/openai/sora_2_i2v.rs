@@ -248,6 +248,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"openai/sora-2-i2v\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"image_url\":{\"type\":\"string\",\"format\":\"uri\",\"description\":\"A URL or a Base64-encoded image file used as the initial frame for video generation.\\nThe image dimensions must match the selected video resolution and aspect ratio.\\nSupported configurations include:\\n720p with aspect ratios:\\n- 16:9 — 1280x720\\n- 9:16 — 720x1280\\n\\n1080p with aspect ratios:\\n- 16:9 — 1792x1024\\n- 9:16 — 1024x1792\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"720p\"],\"default\":\"720p\",\"description\":\"The resolution of the output video, where the number refers to the short side in pixels.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[4,8,12],\"default\":\"4\"}},\"required\":[\"model\",\"prompt\",\"image_url\"],\"title\":\"openai/sora-2-i2v\"}",
     schema_file: "schemas/aimlapi/openai/sora-2-i2v.json",
+    media: &["image_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

@@ -211,6 +211,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"openai/sora-2-t2v\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text description of the scene, subject, or action to generate in the video.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"720p\"],\"default\":\"720p\",\"description\":\"The resolution of the output video, where the number refers to the short side in pixels.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"16:9\",\"9:16\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated video.\"},\"duration\":{\"type\":\"integer\",\"description\":\"The length of the output video in seconds.\",\"enum\":[4,8,12],\"default\":\"4\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"openai/sora-2-t2v\"}",
     schema_file: "schemas/aimlapi/openai/sora-2-t2v.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

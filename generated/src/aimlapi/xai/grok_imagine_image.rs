@@ -349,6 +349,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "AIML API",
     schema: "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\",\"enum\":[\"x-ai/grok-imagine-image\"]},\"prompt\":{\"type\":\"string\",\"description\":\"The text prompt describing the content, style, or composition of the image to be generated.\"},\"n\":{\"type\":\"number\",\"minimum\":1,\"maximum\":10,\"default\":1,\"description\":\"The number of images to generate.\"},\"response_format\":{\"type\":\"string\",\"enum\":[\"url\",\"b64_json\"],\"default\":\"url\",\"description\":\"The format in which the generated images are returned.\"},\"aspect_ratio\":{\"type\":\"string\",\"enum\":[\"1:1\",\"3:4\",\"4:3\",\"9:16\",\"16:9\",\"2:3\",\"3:2\",\"9:19.5\",\"19.5:9\",\"9:20\",\"20:9\",\"1:2\",\"2:1\",\"auto\"],\"default\":\"16:9\",\"description\":\"The aspect ratio of the generated image.\"},\"resolution\":{\"type\":\"string\",\"enum\":[\"1k\",\"2k\"],\"default\":\"2k\",\"description\":\"The resolution of the output image.\"}},\"required\":[\"model\",\"prompt\"],\"title\":\"x-ai/grok-imagine-image\"}",
     schema_file: "schemas/aimlapi/xai/grok-imagine-image.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

@@ -273,6 +273,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Black Forest Labs FLUX Kontext image generation and editing with up to 4 reference images.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"FLUX Kontext\",\"description\":\"Black Forest Labs FLUX Kontext image generation and editing with up to 4 reference images.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Aspect ratio of the generated image\",\"enum\":[\"1:1\",\"16:9\",\"3:2\",\"2:3\",\"4:5\",\"5:4\",\"9:16\",\"3:4\",\"4:3\"],\"default\":\"1:1\"},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated image\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"2K\"},\"image_urls\":{\"type\":\"array\",\"description\":\"Reference images to edit (up to 4; jpeg, png, gif or webp)\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"maxItems\":4},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/black-forest-labs/kontext.json",
+    media: &["image_urls"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

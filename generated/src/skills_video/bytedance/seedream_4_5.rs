@@ -268,6 +268,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "ByteDance Seedream 4.5 image generation and editing with up to 14 reference images.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"Seedream 4.5\",\"description\":\"ByteDance Seedream 4.5 image generation and editing with up to 14 reference images.\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"image_urls\":{\"type\":\"array\",\"description\":\"Reference images to edit (1-14 images)\",\"items\":{\"type\":\"string\",\"format\":\"uri\"},\"maxItems\":14},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated image\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"2K\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Aspect ratio of the generated image\",\"enum\":[\"1:1\",\"4:3\",\"3:4\",\"16:9\",\"9:16\",\"3:2\",\"2:3\",\"21:9\"],\"default\":\"16:9\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/bytedance/seedream-4.5.json",
+    media: &["image_urls"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

@@ -348,6 +348,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Google image generation and editing from a prompt and optional reference images, up to 4K.",
     schema: "{\"title\":\"NanoBananaProInput\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"image_urls\":{\"type\":\"array\",\"description\":\"Reference images to edit or combine. Each item is a public URL or, in a multipart/form-data request, an uploaded binary file (repeat the image_urls field once per image)\",\"items\":{\"type\":\"string\",\"format\":\"uri\"}},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Aspect ratio of the generated image\",\"enum\":[\"1:1\",\"2:3\",\"3:2\",\"3:4\",\"4:3\",\"4:5\",\"5:4\",\"9:16\",\"16:9\",\"21:9\"]},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated image\",\"enum\":[\"1K\",\"2K\",\"4K\"],\"default\":\"1K\"},\"output_format\":{\"type\":\"string\",\"description\":\"Output image format\",\"enum\":[\"jpeg\",\"png\",\"webp\"]},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/google/nano-banana-pro.json",
+    media: &["image_urls"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

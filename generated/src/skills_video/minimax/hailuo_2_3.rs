@@ -192,6 +192,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "MiniMax Hailuo 2.3 image-to-video generation at 768p or 1080p.",
     schema: "{\"title\":\"Hailuo23Input\",\"type\":\"object\",\"required\":[\"prompt\",\"first_frame_url\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image for image-to-video\",\"format\":\"uri\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds. 10 seconds only for 768p\",\"enum\":[6,10],\"default\":6},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video. 1080p supports only 6s\",\"enum\":[\"768p\",\"1080p\"],\"default\":\"768p\"},\"prompt_optimizer\":{\"type\":\"boolean\",\"description\":\"Automatically optimize the prompt\",\"default\":true},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/minimax/hailuo-2.3.json",
+    media: &["first_frame_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

@@ -241,6 +241,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "OpenAI Sora 2 video generation from a text prompt or a first-frame image.",
     schema: "{\"title\":\"Sora2Input\",\"type\":\"object\",\"required\":[\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds\",\"enum\":[4,8,12],\"default\":4},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"9:16\",\"16:9\"],\"default\":\"9:16\"},\"resolution\":{\"type\":\"string\",\"description\":\"Resolution of the generated video\",\"enum\":[\"720p\"],\"default\":\"720p\"},\"first_frame_url\":{\"type\":\"string\",\"description\":\"First frame image for image-to-video\",\"format\":\"uri\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/openai/sora-2.json",
+    media: &["first_frame_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

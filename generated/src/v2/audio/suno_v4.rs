@@ -155,6 +155,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Suno v4 (v2 relay)\",\"description\":\"Suno v4 song generation through the v2 relay task API (POST /v2/audio/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"suno-v4\"},\"prompt\":{\"type\":\"string\",\"description\":\"Song description or prompt\"},\"lyrics\":{\"type\":\"string\",\"description\":\"Song lyrics (custom mode)\"},\"title\":{\"type\":\"string\",\"description\":\"Song title\"},\"tags\":{\"type\":\"string\",\"description\":\"Comma-separated style tags, e.g. \\\"pop,happy,summer\\\"\"},\"mode\":{\"type\":\"string\",\"description\":\"Generation mode: custom (own lyrics, title and tags) or inspiration (from the prompt alone)\",\"enum\":[\"custom\",\"inspiration\"]}}}",
     schema_file: "schemas/v2/audio/suno-v4.json",
+    media: &[],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

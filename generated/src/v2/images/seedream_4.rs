@@ -91,6 +91,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "ByteDance Seedream 4.0 image generation and editing through the v2 relay task API (POST /v2/images/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Seedream 4.0 (v2 relay)\",\"description\":\"ByteDance Seedream 4.0 image generation and editing through the v2 relay task API (POST /v2/images/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for image generation or editing\"},\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"seedream-4\"},\"size\":{\"type\":\"string\",\"description\":\"Output size, e.g. \\\"2048x2048\\\"\"},\"n\":{\"type\":\"integer\",\"description\":\"Number of images to generate\",\"minimum\":1},\"images\":{\"type\":\"array\",\"description\":\"Reference images to edit (URL or base64)\",\"items\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}},\"definitions\":{\"ImageInput\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}}",
     schema_file: "schemas/v2/images/seedream-4.json",
+    media: &["images"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

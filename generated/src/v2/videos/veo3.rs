@@ -158,6 +158,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Google Veo 3 video generation through the v2 relay task API (POST /v2/videos/generations).",
     schema: "{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"title\":\"Veo 3 (v2 relay)\",\"description\":\"Google Veo 3 video generation through the v2 relay task API (POST /v2/videos/generations).\",\"type\":\"object\",\"required\":[\"model\",\"prompt\"],\"properties\":{\"prompt\":{\"type\":\"string\",\"description\":\"Text prompt for video generation\"},\"model\":{\"type\":\"string\",\"description\":\"Model name\",\"const\":\"veo3\"},\"duration\":{\"type\":\"integer\",\"description\":\"Video duration in seconds\"},\"aspect_ratio\":{\"type\":\"string\",\"description\":\"Video aspect ratio\",\"enum\":[\"16:9\",\"9:16\"]},\"images\":{\"type\":\"array\",\"description\":\"Reference or first-frame images (URL or base64)\",\"items\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}},\"watermark\":{\"type\":\"boolean\",\"description\":\"Add a watermark to the output\"}},\"definitions\":{\"ImageInput\":{\"type\":\"string\",\"description\":\"Image as a URL or base64 data\"}}}",
     schema_file: "schemas/v2/videos/veo3.json",
+    media: &["images"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.

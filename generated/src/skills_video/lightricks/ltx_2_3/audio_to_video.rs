@@ -114,6 +114,7 @@ pub static INFO: crate::ModelInfo = crate::ModelInfo {
     summary: "Lightricks LTX 2.3 video generation driven by a 2-20 second audio clip.",
     schema: "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"title\":\"LTX 2.3 Audio to Video\",\"description\":\"Lightricks LTX 2.3 video generation driven by a 2-20 second audio clip.\",\"type\":\"object\",\"required\":[\"audio_url\"],\"properties\":{\"audio_url\":{\"type\":\"string\",\"description\":\"Input audio (2-20 seconds)\",\"format\":\"uri\"},\"image_url\":{\"type\":\"string\",\"description\":\"Optional input image\",\"format\":\"uri\"},\"prompt\":{\"type\":\"string\",\"description\":\"Optional text prompt\"},\"guidance_scale\":{\"type\":\"number\",\"description\":\"Guidance scale (1-50)\",\"default\":5,\"minimum\":1,\"maximum\":50},\"n\":{\"type\":\"integer\",\"description\":\"Number of results to generate (1-4)\",\"default\":1,\"minimum\":1,\"maximum\":4}}}",
     schema_file: "schemas/skills-video/lightricks/ltx-2.3/audio-to-video.json",
+    media: &["audio_url", "image_url"],
     parse: crate::__private::model::parse_json::<Input>,
 };
 /// Constraints of the schema checked before any request is sent.
