@@ -157,6 +157,8 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
 
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
     let last = path.rsplit('/').next().unwrap_or(&path).to_string();
+    let title_from_info =
+        text(op.as_ref().and_then(|o| o.get("summary"))).is_none() && text(document.pointer("/info/title")).is_some();
     let title = text(op.as_ref().and_then(|o| o.get("summary")))
         .or_else(|| text(document.pointer("/info/title")))
         .or_else(|| text(input.get("title")))
@@ -208,6 +210,27 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
             }
             .to_string()
         }),
+    };
+    // A document whose only title is its publisher's (every AI/ML API document says "AIML API")
+    // still names its model: the body's `model`. Say which model it is and what it does.
+    let named = !model_values.is_empty() && model_values.iter().all(|m| !title.contains(m.as_str()));
+    let (title, summary) = match model_values.as_slice() {
+        [first, ..] if title_from_info && named && summary == title => {
+            let what = match kind {
+                Kind::Video => "Video",
+                Kind::Image => "Image",
+                Kind::Audio => "Audio",
+            };
+            let operation = match endpoint.rsplit('/').next().unwrap_or("") {
+                "edits" => "editing",
+                _ => "generation",
+            };
+            // One model: its name; several behind one document: the file's model path.
+            let name = if model_values.len() == 1 { first.clone() } else { path.clone() };
+            let models = model_values.join(" or ");
+            (name, format!("{what} {operation} with {models} on {title} (`POST {endpoint}`)."))
+        }
+        _ => (title, summary),
     };
     Ok(ModelSource {
         file: shown,

@@ -38,238 +38,238 @@ impl Client {
     ) -> crate::Result<Self> {
         Self::builder().api_key(api_key).build()
     }
-    /// AIML API: AIML API (`aimlapi/alibaba/qwen-image`)
+    /// alibaba/qwen-image: Image generation with alibaba/qwen-image on AIML API (`POST /v1/images/generations`). (`aimlapi/alibaba/qwen-image`)
     pub fn alibaba_qwen_image(
         &self,
         input: alibaba::qwen_image::Input,
     ) -> Call<'_, alibaba::qwen_image::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/alibaba/wan2.2-14b-animate-move`)
+    /// alibaba/wan2.2-14b-animate-move: Video generation with alibaba/wan2.2-14b-animate-move on AIML API (`POST /v2/video/generations`). (`aimlapi/alibaba/wan2.2-14b-animate-move`)
     pub fn alibaba_wan2_2_14b_animate_move(
         &self,
         input: alibaba::wan2_2_14b_animate_move::Input,
     ) -> Call<'_, alibaba::wan2_2_14b_animate_move::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/alibaba/wan2.6-t2v`)
+    /// alibaba/wan-2-6-t2v: Video generation with alibaba/wan-2-6-t2v on AIML API (`POST /v2/video/generations`). (`aimlapi/alibaba/wan2.6-t2v`)
     pub fn alibaba_wan2_6_t2v(
         &self,
         input: alibaba::wan2_6_t2v::Input,
     ) -> Call<'_, alibaba::wan2_6_t2v::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/bytedance/seedance-1.0-pro-text-to-video`)
+    /// bytedance/seedance-1-0-pro-t2v: Video generation with bytedance/seedance-1-0-pro-t2v on AIML API (`POST /v2/video/generations`). (`aimlapi/bytedance/seedance-1.0-pro-text-to-video`)
     pub fn bytedance_seedance_1_0_pro_text_to_video(
         &self,
         input: bytedance::seedance_1_0_pro_text_to_video::Input,
     ) -> Call<'_, bytedance::seedance_1_0_pro_text_to_video::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/bytedance/seedance-1-5-pro`)
+    /// bytedance/seedance-1-5-pro: Video generation with bytedance/seedance-1-5-pro on AIML API (`POST /v2/video/generations`). (`aimlapi/bytedance/seedance-1-5-pro`)
     pub fn bytedance_seedance_1_5_pro(
         &self,
         input: bytedance::seedance_1_5_pro::Input,
     ) -> Call<'_, bytedance::seedance_1_5_pro::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/bytedance/seedream-4-5`)
+    /// bytedance/seedream-4-5: Image generation with bytedance/seedream-4-5 on AIML API (`POST /v1/images/generations`). (`aimlapi/bytedance/seedream-4-5`)
     pub fn bytedance_seedream_4_5(
         &self,
         input: bytedance::seedream_4_5::Input,
     ) -> Call<'_, bytedance::seedream_4_5::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/flux/flux-kontext-pro-text-to-image`)
+    /// flux/kontext-pro/text-to-image: Image generation with flux/kontext-pro/text-to-image on AIML API (`POST /v1/images/generations`). (`aimlapi/flux/flux-kontext-pro-text-to-image`)
     pub fn flux_flux_kontext_pro_text_to_image(
         &self,
         input: flux::flux_kontext_pro_text_to_image::Input,
     ) -> Call<'_, flux::flux_kontext_pro_text_to_image::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/flux/flux-pro-v1.1-ultra`)
+    /// flux-pro/v1.1-ultra: Image generation with flux-pro/v1.1-ultra on AIML API (`POST /v1/images/generations`). (`aimlapi/flux/flux-pro-v1.1-ultra`)
     pub fn flux_flux_pro_v1_1_ultra(
         &self,
         input: flux::flux_pro_v1_1_ultra::Input,
     ) -> Call<'_, flux::flux_pro_v1_1_ultra::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/google/gemini-3-pro-image-preview`)
+    /// google/gemini-3-pro-image-preview: Image generation with google/nano-banana-pro or google/gemini-3-pro-image-preview on AIML API (`POST /v1/images/generations`). (`aimlapi/google/gemini-3-pro-image-preview`)
     pub fn google_gemini_3_pro_image_preview(
         &self,
         input: google::gemini_3_pro_image_preview::Input,
     ) -> Call<'_, google::gemini_3_pro_image_preview::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/google/imagen-4.0-generate-001`)
+    /// google/imagen-4.0-generate-001: Image generation with google/imagen-4.0-generate-001 on AIML API (`POST /v1/images/generations`). (`aimlapi/google/imagen-4.0-generate-001`)
     pub fn google_imagen_4_0_generate_001(
         &self,
         input: google::imagen_4_0_generate_001::Input,
     ) -> Call<'_, google::imagen_4_0_generate_001::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/google/veo3`)
+    /// google/veo3: Video generation with google/veo3 on AIML API (`POST /v2/video/generations`). (`aimlapi/google/veo3`)
     pub fn google_veo3(
         &self,
         input: google::veo3::Input,
     ) -> Call<'_, google::veo3::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/google/veo-3.1-i2v`)
+    /// google/veo-3.1-i2v: Video generation with google/veo-3.1-i2v on AIML API (`POST /v2/video/generations`). (`aimlapi/google/veo-3.1-i2v`)
     pub fn google_veo_3_1_i2v(
         &self,
         input: google::veo_3_1_i2v::Input,
     ) -> Call<'_, google::veo_3_1_i2v::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/google/veo-3.1-t2v`)
+    /// google/veo-3.1-t2v: Video generation with google/veo-3.1-t2v on AIML API (`POST /v2/video/generations`). (`aimlapi/google/veo-3.1-t2v`)
     pub fn google_veo_3_1_t2v(
         &self,
         input: google::veo_3_1_t2v::Input,
     ) -> Call<'_, google::veo_3_1_t2v::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/google/veo-3.1-t2v-fast`)
+    /// google/veo-3.1-t2v-fast: Video generation with google/veo-3.1-t2v-fast on AIML API (`POST /v2/video/generations`). (`aimlapi/google/veo-3.1-t2v-fast`)
     pub fn google_veo_3_1_t2v_fast(
         &self,
         input: google::veo_3_1_t2v_fast::Input,
     ) -> Call<'_, google::veo_3_1_t2v_fast::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/kling-ai/v2.1-master-text-to-video`)
+    /// klingai/v2.1-master-text-to-video: Video generation with klingai/v2.1-master-text-to-video on AIML API (`POST /v2/video/generations`). (`aimlapi/kling-ai/v2.1-master-text-to-video`)
     pub fn kling_ai_v2_1_master_text_to_video(
         &self,
         input: kling_ai::v2_1_master_text_to_video::Input,
     ) -> Call<'_, kling_ai::v2_1_master_text_to_video::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/kling-ai/v2.5-turbo-pro-image-to-video`)
+    /// klingai/v2.5-turbo/pro/image-to-video: Video generation with klingai/v2.5-turbo/pro/image-to-video on AIML API (`POST /v2/video/generations`). (`aimlapi/kling-ai/v2.5-turbo-pro-image-to-video`)
     pub fn kling_ai_v2_5_turbo_pro_image_to_video(
         &self,
         input: kling_ai::v2_5_turbo_pro_image_to_video::Input,
     ) -> Call<'_, kling_ai::v2_5_turbo_pro_image_to_video::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/kling-ai/v3-turbo-pro-text-to-video`)
+    /// klingai/video-v3-turbo-pro-text-to-video: Video generation with klingai/video-v3-turbo-pro-text-to-video on AIML API (`POST /v2/video/generations`). (`aimlapi/kling-ai/v3-turbo-pro-text-to-video`)
     pub fn kling_ai_v3_turbo_pro_text_to_video(
         &self,
         input: kling_ai::v3_turbo_pro_text_to_video::Input,
     ) -> Call<'_, kling_ai::v3_turbo_pro_text_to_video::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/kling-ai/video-o1-image-to-video`)
+    /// klingai/video-o1-image-to-video: Video generation with klingai/video-o1-image-to-video on AIML API (`POST /v2/video/generations`). (`aimlapi/kling-ai/video-o1-image-to-video`)
     pub fn kling_ai_video_o1_image_to_video(
         &self,
         input: kling_ai::video_o1_image_to_video::Input,
     ) -> Call<'_, kling_ai::video_o1_image_to_video::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/ltxv/ltxv-2`)
+    /// ltxv/ltxv-2: Video generation with ltxv/ltxv-2 on AIML API (`POST /v2/video/generations`). (`aimlapi/ltxv/ltxv-2`)
     pub fn ltxv_ltxv_2(
         &self,
         input: ltxv::ltxv_2::Input,
     ) -> Call<'_, ltxv::ltxv_2::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/luma-ai/ray-2`)
+    /// luma/ray-2: Video generation with luma/ray-2 on AIML API (`POST /v2/video/generations`). (`aimlapi/luma-ai/ray-2`)
     pub fn luma_ai_ray_2(
         &self,
         input: luma_ai::ray_2::Input,
     ) -> Call<'_, luma_ai::ray_2::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/minimax/hailuo-02`)
+    /// minimax/hailuo-02: Video generation with minimax/hailuo-02 on AIML API (`POST /v2/video/generations`). (`aimlapi/minimax/hailuo-02`)
     pub fn minimax_hailuo_02(
         &self,
         input: minimax::hailuo_02::Input,
     ) -> Call<'_, minimax::hailuo_02::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/minimax/hailuo-2.3`)
+    /// minimax/hailuo-2.3: Video generation with minimax/hailuo-2.3 on AIML API (`POST /v2/video/generations`). (`aimlapi/minimax/hailuo-2.3`)
     pub fn minimax_hailuo_2_3(
         &self,
         input: minimax::hailuo_2_3::Input,
     ) -> Call<'_, minimax::hailuo_2_3::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/openai/dall-e-3`)
+    /// dall-e-3: Image generation with dall-e-3 on AIML API (`POST /v1/images/generations`). (`aimlapi/openai/dall-e-3`)
     pub fn openai_dall_e_3(
         &self,
         input: openai::dall_e_3::Input,
     ) -> Call<'_, openai::dall_e_3::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/openai/gpt-image-1`)
+    /// openai/gpt-image-1: Image generation with openai/gpt-image-1 on AIML API (`POST /v1/images/generations`). (`aimlapi/openai/gpt-image-1`)
     pub fn openai_gpt_image_1(
         &self,
         input: openai::gpt_image_1::Input,
     ) -> Call<'_, openai::gpt_image_1::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/openai/gpt-image-1-edit`)
+    /// openai/gpt-image-1: Image editing with openai/gpt-image-1 on AIML API (`POST /images/edits`). (`aimlapi/openai/gpt-image-1-edit`)
     pub fn openai_gpt_image_1_edit(
         &self,
         input: openai::gpt_image_1_edit::Input,
     ) -> Call<'_, openai::gpt_image_1_edit::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/openai/sora-2-i2v`)
+    /// openai/sora-2-i2v: Video generation with openai/sora-2-i2v on AIML API (`POST /v2/video/generations`). (`aimlapi/openai/sora-2-i2v`)
     pub fn openai_sora_2_i2v(
         &self,
         input: openai::sora_2_i2v::Input,
     ) -> Call<'_, openai::sora_2_i2v::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/openai/sora-2-pro-t2v`)
+    /// openai/sora-2-pro-t2v: Video generation with openai/sora-2-pro-t2v on AIML API (`POST /v2/video/generations`). (`aimlapi/openai/sora-2-pro-t2v`)
     pub fn openai_sora_2_pro_t2v(
         &self,
         input: openai::sora_2_pro_t2v::Input,
     ) -> Call<'_, openai::sora_2_pro_t2v::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/openai/sora-2-t2v`)
+    /// openai/sora-2-t2v: Video generation with openai/sora-2-t2v on AIML API (`POST /v2/video/generations`). (`aimlapi/openai/sora-2-t2v`)
     pub fn openai_sora_2_t2v(
         &self,
         input: openai::sora_2_t2v::Input,
     ) -> Call<'_, openai::sora_2_t2v::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/pixverse/v5.5-text-to-video`)
+    /// pixverse/v5.5/text-to-video: Video generation with pixverse/v5.5/text-to-video on AIML API (`POST /v2/video/generations`). (`aimlapi/pixverse/v5.5-text-to-video`)
     pub fn pixverse_v5_5_text_to_video(
         &self,
         input: pixverse::v5_5_text_to_video::Input,
     ) -> Call<'_, pixverse::v5_5_text_to_video::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/recraft-ai/recraft-v3`)
+    /// recraft-v3: Image generation with recraft-v3 on AIML API (`POST /v1/images/generations`). (`aimlapi/recraft-ai/recraft-v3`)
     pub fn recraft_ai_recraft_v3(
         &self,
         input: recraft_ai::recraft_v3::Input,
     ) -> Call<'_, recraft_ai::recraft_v3::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/runway/gen4_turbo`)
+    /// runway/gen4_turbo: Video generation with runway/gen4_turbo on AIML API (`POST /v2/video/generations`). (`aimlapi/runway/gen4_turbo`)
     pub fn runway_gen4_turbo(
         &self,
         input: runway::gen4_turbo::Input,
     ) -> Call<'_, runway::gen4_turbo::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/stability-ai/stable-diffusion-v35-large`)
+    /// stable-diffusion-v35-large: Image generation with stable-diffusion-v35-large on AIML API (`POST /v1/images/generations`). (`aimlapi/stability-ai/stable-diffusion-v35-large`)
     pub fn stability_ai_stable_diffusion_v35_large(
         &self,
         input: stability_ai::stable_diffusion_v35_large::Input,
     ) -> Call<'_, stability_ai::stable_diffusion_v35_large::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/xai/grok-imagine-image`)
+    /// x-ai/grok-imagine-image: Image generation with x-ai/grok-imagine-image on AIML API (`POST /v1/images/generations`). (`aimlapi/xai/grok-imagine-image`)
     pub fn xai_grok_imagine_image(
         &self,
         input: xai::grok_imagine_image::Input,
     ) -> Call<'_, xai::grok_imagine_image::Input> {
         self.0.call(input)
     }
-    /// AIML API: AIML API (`aimlapi/xai/grok-imagine-video`)
+    /// x-ai/grok-imagine-video: Video generation with x-ai/grok-imagine-video on AIML API (`POST /v2/video/generations`). (`aimlapi/xai/grok-imagine-video`)
     pub fn xai_grok_imagine_video(
         &self,
         input: xai::grok_imagine_video::Input,

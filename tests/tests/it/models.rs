@@ -288,3 +288,14 @@ fn a_media_field_given_a_file_name_fails_at_build_pointing_to_media_input_path()
     let ok = veo_3_1::Input::builder().prompt("p").first_frame_url(mediagen::MediaInput::path("frame.png")).build();
     assert!(ok.is_ok(), "a local file is uploaded, not checked as a URL");
 }
+
+#[test]
+fn every_model_summary_comes_from_its_own_document() {
+    let aimlapi: Vec<_> = registry::filter(Some(Platform::Aimlapi), None).collect();
+    let summaries: std::collections::BTreeSet<&str> = aimlapi.iter().map(|m| m.summary).collect();
+    assert_eq!(summaries.len(), aimlapi.len(), "no two AI/ML API models share a summary");
+    for m in aimlapi {
+        assert!(m.summary.contains(m.model_name) && m.summary.contains(m.endpoint), "{}: {}", m.id, m.summary);
+        assert!(m.id.ends_with(m.title) || m.title == m.model_name, "{}: {}", m.id, m.title);
+    }
+}
