@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use futures_util::StreamExt as _;
 use mediagen::aimlapi::Aimlapi;
+use mediagen::fal::Fal;
 use mediagen::mindvideo::MindVideo;
 use mediagen::skills_video::{self, SkillsVideo};
 use mediagen::v2::V2;
@@ -90,6 +91,7 @@ pub async fn run(info: &'static ModelInfo, body: Value, opts: &Options) -> Resul
         }
         Platform::V2 => submit::<V2>(info, input, opts).await,
         Platform::Aimlapi => submit::<Aimlapi>(info, input, opts).await,
+        Platform::Fal => submit::<Fal>(info, input, opts).await,
     }
 }
 
@@ -129,6 +131,7 @@ pub async fn status(info: &'static ModelInfo, id: &str, opts: &Options) -> Resul
         Platform::Mindvideo => status_on::<MindVideo>(info, id, opts).await,
         Platform::V2 => status_on::<V2>(info, id, opts).await,
         Platform::Aimlapi => status_on::<Aimlapi>(info, id, opts).await,
+        Platform::Fal => status_on::<Fal>(info, id, opts).await,
     }
 }
 
@@ -304,10 +307,27 @@ async fn stream_skills_video(
     conclude(info, id.as_deref(), last.as_ref(), outcome, files, opts)
 }
 
-/// `mediagen cancel`: none of the platforms documents a way to cancel a job.
-pub async fn cancel(info: &'static ModelInfo, id: &str) -> Result<(), Failure> {
-    Err(Failure::usage(format!(
-        "{} has no documented way to cancel a job, so job {id} was left running",
-        info.platform
-    )))
+/// `mediagen cancel`: ask the platform to stop a job, where it can (fal).
+pub async fn cancel(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
+    match info.platform {
+        Platform::SkillsVideo => cancel_on::<SkillsVideo>(info, id, opts).await,
+        Platform::Mindvideo => cancel_on::<MindVideo>(info, id, opts).await,
+        Platform::V2 => cancel_on::<V2>(info, id, opts).await,
+        Platform::Aimlapi => cancel_on::<Aimlapi>(info, id, opts).await,
+        Platform::Fal => cancel_on::<Fal>(info, id, opts).await,
+    }
+}
+
+async fn cancel_on<P: Protocol>(info: &'static ModelInfo, id: &str, opts: &Options) -> Result<(), Failure> {
+    let client = client::<P>(opts)?;
+    match client.cancel(&JobRef::<P>::for_model(info, id)).await {
+        Ok(()) => {
+            say!("{id} cancellation requested");
+            Ok(())
+        }
+        Err(e @ mediagen::Error::Unsupported { .. }) => {
+            Err(Failure::usage(format!("{}, so job {id} was left running", one_line(&e))))
+        }
+        Err(e) => Err(e.into()),
+    }
 }

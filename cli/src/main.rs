@@ -111,7 +111,7 @@ fn top_command() -> Command {
                 .arg(
                     Arg::new("platform")
                         .long("platform")
-                        .value_parser(["skills-video", "mindvideo", "v2", "aimlapi"])
+                        .value_parser(["skills-video", "mindvideo", "v2", "aimlapi", "fal"])
                         .help("Only this platform's models"),
                 )
                 .arg(
@@ -171,9 +171,10 @@ fn top_command() -> Command {
         )
         .subcommand(
             Command::new("cancel")
-                .about("Cancel a job where the platform can")
+                .about("Cancel a job where the platform can (fal)")
                 .arg(Arg::new("model").required(true).help(MODEL_HELP))
-                .arg(Arg::new("job").required(true).help("The job id that `run` printed")),
+                .arg(Arg::new("job").required(true).help("The job id that `run` printed"))
+                .arg(Arg::new("base-url").long("base-url").help(BASE_URL_HELP)),
         )
 }
 
@@ -213,7 +214,8 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         Some(("cancel", m)) => {
             let info = model(m.get_one::<String>("model").expect("required"))?;
-            exec::cancel(info, m.get_one::<String>("job").expect("required")).await
+            let opts = exec::Options { base_url: m.get_one::<String>("base-url").cloned(), ..exec::Options::default() };
+            exec::cancel(info, m.get_one::<String>("job").expect("required"), &opts).await
         }
         _ => Err(Failure::usage("unknown command; see `mediagen --help`")),
     }
@@ -276,7 +278,8 @@ fn models(m: &ArgMatches) -> Result<(), Failure> {
         "skills-video" => Platform::SkillsVideo,
         "mindvideo" => Platform::Mindvideo,
         "v2" => Platform::V2,
-        _ => Platform::Aimlapi,
+        "aimlapi" => Platform::Aimlapi,
+        _ => Platform::Fal,
     });
     let kind = m.get_one::<String>("kind").map(|k| match k.as_str() {
         "video" => Kind::Video,

@@ -20,6 +20,7 @@ fn platform_template(platform: Platform) -> &'static str {
         Platform::Mindvideo => include_str!("../templates/platforms/mindvideo.rs"),
         Platform::V2 => include_str!("../templates/platforms/v2.rs"),
         Platform::Aimlapi => include_str!("../templates/platforms/aimlapi.rs"),
+        Platform::Fal => include_str!("../templates/platforms/fal.rs"),
     }
 }
 

@@ -15,6 +15,8 @@ pub enum Platform {
     V2,
     /// `schemas/aimlapi/<vendor>/<model>.json`: a published AI/ML API document, unchanged.
     Aimlapi,
+    /// `schemas/fal/<endpoint id>.json`: fal's queue OpenAPI document of the endpoint, unchanged.
+    Fal,
 }
 
 impl Platform {
@@ -25,6 +27,7 @@ impl Platform {
             Platform::Mindvideo => "mindvideo",
             Platform::V2 => "v2",
             Platform::Aimlapi => "aimlapi",
+            Platform::Fal => "fal",
         }
     }
 
@@ -35,6 +38,7 @@ impl Platform {
             Platform::Mindvideo => "mindvideo",
             Platform::V2 => "v2",
             Platform::Aimlapi => "aimlapi",
+            Platform::Fal => "fal",
         }
     }
 
@@ -45,6 +49,7 @@ impl Platform {
             Platform::Mindvideo => "MindVideo",
             Platform::V2 => "V2",
             Platform::Aimlapi => "Aimlapi",
+            Platform::Fal => "Fal",
         }
     }
 
@@ -55,11 +60,13 @@ impl Platform {
             Platform::Mindvideo => "Mindvideo",
             Platform::V2 => "V2",
             Platform::Aimlapi => "Aimlapi",
+            Platform::Fal => "Fal",
         }
     }
 
     /// All platforms.
-    pub const ALL: [Platform; 4] = [Platform::SkillsVideo, Platform::Mindvideo, Platform::V2, Platform::Aimlapi];
+    pub const ALL: [Platform; 5] =
+        [Platform::SkillsVideo, Platform::Mindvideo, Platform::V2, Platform::Aimlapi, Platform::Fal];
 }
 
 /// Output kind of a model.
@@ -186,7 +193,12 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
                 .collect()
         })
         .unwrap_or_default();
+    // fal: the endpoint id, from `info.x-fal-metadata.endpointId`, else from the POST path.
+    let fal_endpoint = text(document.pointer("/info/x-fal-metadata/endpointId"))
+        .or_else(|| post_path.as_deref().map(|p| p.trim_matches('/').to_string()))
+        .unwrap_or_else(|| path.clone());
     let model_name = match platform {
+        Platform::Fal => fal_endpoint.clone(),
         Platform::SkillsVideo => last.clone(),
         Platform::Mindvideo => path.clone(),
         Platform::V2 | Platform::Aimlapi => model_values.first().cloned().unwrap_or_else(|| last.clone()),
@@ -202,6 +214,7 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
         Platform::SkillsVideo => format!("/v1/generation/{path}"),
         Platform::Mindvideo => "/api/v1/tasks".to_string(),
         Platform::V2 => format!("/v2/{}/generations", path.split('/').next().unwrap_or("videos")),
+        Platform::Fal => format!("/{fal_endpoint}"),
         Platform::Aimlapi => post_path.clone().unwrap_or_else(|| {
             match kind {
                 Kind::Video => "/v2/video/generations",
@@ -229,6 +242,21 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
             let name = if model_values.len() == 1 { first.clone() } else { path.clone() };
             let models = model_values.join(" or ");
             (name, format!("{what} {operation} with {models} on {title} (`POST {endpoint}`)."))
+        }
+        // fal's documents are titled by the queue, and often described by boilerplate.
+        _ if platform == Platform::Fal => {
+            let boilerplate = summary == "The Fal Queue API." || summary.starts_with("The OpenAPI schema for the");
+            let what = match kind {
+                Kind::Video => "Video",
+                Kind::Image => "Image",
+                Kind::Audio => "Audio",
+            };
+            let summary = if boilerplate || summary == title {
+                format!("{what} model {fal_endpoint} on fal.ai (`POST {endpoint}`).")
+            } else {
+                summary
+            };
+            (fal_endpoint.clone(), summary)
         }
         _ => (title, summary),
     };
@@ -290,12 +318,12 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
         return Err("schema files must end in .json".into());
     };
     let (dir, rest) = stem.split_once('/').ok_or_else(|| {
-        "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/, aimlapi/)".to_string()
+        "a schema must be inside a platform folder (skills-video/, mindvideo/, v2/, aimlapi/, fal/)".to_string()
     })?;
     let platform = Platform::ALL
         .into_iter()
         .find(|p| p.dir() == dir)
-        .ok_or_else(|| format!("unknown platform folder {dir:?}: use skills-video, mindvideo, v2 or aimlapi"))?;
+        .ok_or_else(|| format!("unknown platform folder {dir:?}: use skills-video, mindvideo, v2, aimlapi or fal"))?;
     let segments: Vec<&str> = rest.split('/').collect();
     let valid_segment = |s: &&str| {
         !s.is_empty()
@@ -314,6 +342,9 @@ fn split_path(path: &str) -> Result<(Platform, String), String> {
         }
         Platform::Aimlapi if !(1..=4).contains(&segments.len()) => {
             Err(format!("AI/ML API model path {rest:?} must have 1 to 4 segments"))
+        }
+        Platform::Fal if !(2..=7).contains(&segments.len()) => {
+            Err(format!("fal endpoint id {rest:?} must have 2 to 7 segments (owner/app/...)"))
         }
         Platform::V2 if segments.len() != 2 || !["images", "videos", "audio"].contains(&segments[0]) => {
             Err(format!("v2 schemas are schemas/v2/<images|videos|audio>/<model>.json, not {rest:?}"))
@@ -377,6 +408,27 @@ fn find_request_body(doc: &Value) -> Result<(String, Value, String), (String, St
     Ok((format!("{body_pointer}/content/{esc}/schema"), op, post.clone()))
 }
 
+/// The kind of a fal endpoint's result: its `video`, `images` or `audio` property.
+fn fal_result_kind(doc: &Value) -> Option<Kind> {
+    let paths = doc.get("paths")?.as_object()?;
+    let schema = paths
+        .iter()
+        .filter(|(p, _)| p.ends_with("/requests/{request_id}"))
+        .find_map(|(_, item)| item.pointer("/get/responses/200/content/application~1json/schema"))?;
+    let schema = follow_ref(doc, schema);
+    let props = schema.get("properties")?.as_object()?;
+    let has = |names: &[&str]| names.iter().any(|n| props.contains_key(*n));
+    if has(&["video", "videos"]) {
+        Some(Kind::Video)
+    } else if has(&["images", "image"]) {
+        Some(Kind::Image)
+    } else if has(&["audio", "audio_url", "audio_file"]) {
+        Some(Kind::Audio)
+    } else {
+        None
+    }
+}
+
 fn kind_of(
     platform: Platform,
     path: &str,
@@ -402,6 +454,12 @@ fn kind_of(
             Some("images") => return Kind::Image,
             Some("audio") => return Kind::Audio,
             _ => return Kind::Video,
+        }
+    }
+    // fal: what its result (the 200 answer of `GET .../requests/{request_id}`) holds.
+    if platform == Platform::Fal {
+        if let Some(kind) = fal_result_kind(doc) {
+            return kind;
         }
     }
     if let Some(post) = post_path {

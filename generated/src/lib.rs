@@ -113,3 +113,5 @@ pub mod mindvideo;
 pub mod v2;
 #[cfg(feature = "aimlapi")]
 pub mod aimlapi;
+#[cfg(feature = "fal")]
+pub mod fal;

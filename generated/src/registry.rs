@@ -9,6 +9,7 @@ static MODELS: ::std::sync::LazyLock<::std::vec::Vec<&'static ModelInfo>> = ::st
     #[cfg(feature = "mindvideo")] all.extend_from_slice(crate::mindvideo::MODELS);
     #[cfg(feature = "v2")] all.extend_from_slice(crate::v2::MODELS);
     #[cfg(feature = "aimlapi")] all.extend_from_slice(crate::aimlapi::MODELS);
+    #[cfg(feature = "fal")] all.extend_from_slice(crate::fal::MODELS);
     all.sort_by_key(|m| m.id);
     all
 });

@@ -207,6 +207,14 @@ pub enum Error {
     /// A missing or invalid setting (API key, base URL).
     #[error("configuration: {0}")]
     Config(String),
+    /// The platform documents no way to do this (cancel a skills.video job, say).
+    #[error("{platform} has no documented way to {what}")]
+    Unsupported {
+        /// The platform.
+        platform: crate::Platform,
+        /// What was asked (`cancel a job`).
+        what: &'static str,
+    },
     /// Reading an input file or writing an output file failed.
     #[error("{context}: {source}")]
     Io {

@@ -65,6 +65,21 @@ pub(crate) fn error_from_body(status: u16, body: &str, family_hint: Option<Famil
             _ => {}
         }
         message = str_of(m, "message").filter(|s| !s.is_empty()).or(message);
+        // FastAPI's (fal's) validation answer: `{"detail": [{"loc": ["body", "prompt"], "msg",
+        // "type"}]}` or `{"detail": "text"}`; the message names the field.
+        match m.get("detail") {
+            Some(Value::String(s)) if message.is_none() => message = Some(s.clone()),
+            Some(Value::Array(items)) if message.is_none() => {
+                let parts: Vec<String> = items.iter().filter_map(detail_item).collect();
+                if !parts.is_empty() {
+                    message = Some(parts.join("; "));
+                }
+                if let Some(t) = items.first().and_then(|i| i.get("type")).and_then(Value::as_str) {
+                    codes.push(t.to_string());
+                }
+            }
+            _ => {}
+        }
         request_id = str_of(m, "request_id").or_else(|| str_of(m, "requestId"));
     }
     codes.retain(|c| looks_like_code(c));
@@ -84,6 +99,25 @@ pub(crate) fn error_from_body(status: u16, body: &str, family_hint: Option<Famil
         raw_body: (!recognized && !body.is_empty()).then(|| body.to_string()),
         retry_after: None,
     }
+}
+
+/// `prompt: field required` from one FastAPI validation item (`loc` without its `body` prefix).
+fn detail_item(item: &Value) -> Option<String> {
+    let msg = item.get("msg").and_then(Value::as_str)?;
+    let loc: Vec<String> = item
+        .get("loc")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter(|p| p.as_str() != Some("body"))
+                .map(|p| match p {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(if loc.is_empty() { msg.to_string() } else { format!("{}: {msg}", loc.join(".")) })
 }
 
 /// The eight sub-codes every generation family shares.
@@ -155,6 +189,17 @@ mod tests {
         let e = error_from_body(502, r#"{"unexpected":true}"#, None);
         let Error::Api { raw_body, .. } = e else { panic!() };
         assert_eq!(raw_body.as_deref(), Some(r#"{"unexpected":true}"#));
+    }
+
+    #[test]
+    fn fastapi_validation_details_name_the_field() {
+        let body = r#"{"detail": [{"loc": ["body", "prompt"], "msg": "field required", "type": "value_error.missing"},
+                                  {"loc": ["body", "image_size", 0], "msg": "bad size", "type": "value_error"}]}"#;
+        let Error::Api { kind, code, message, raw_body, .. } = error_from_body(422, body, None) else { panic!() };
+        assert_eq!(message, "prompt: field required; image_size.0: bad size");
+        assert_eq!((kind, code.as_deref(), raw_body), (ErrorKind::ContentRejected, Some("value_error.missing"), None));
+        let Error::Api { message, .. } = error_from_body(400, r#"{"detail": "Unprocessable"}"#, None) else { panic!() };
+        assert_eq!(message, "Unprocessable");
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod protocol;
 mod validate;
 
 pub mod aimlapi;
+pub mod fal;
 pub mod mindvideo;
 pub mod skills_video;
 pub mod v2;

@@ -14,6 +14,8 @@ pub enum Platform {
     V2,
     /// AI/ML API: the document's POST path (`/v2/video/generations`, `/v1/images/generations`, ...).
     Aimlapi,
+    /// fal.ai's queue: `POST {queue}/{endpoint id}`.
+    Fal,
 }
 
 impl Platform {
@@ -24,6 +26,7 @@ impl Platform {
             Platform::Mindvideo => "mindvideo",
             Platform::V2 => "v2",
             Platform::Aimlapi => "aimlapi",
+            Platform::Fal => "fal",
         }
     }
 }

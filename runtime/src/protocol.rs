@@ -89,6 +89,27 @@ pub(crate) mod sealed {
         {
         }
 
+        /// Ask the platform to stop the job; [`Error::Unsupported`] where it documents no way.
+        fn cancel<'a>(_client: &'a Client<Self>, _job: &'a JobRef<Self>) -> BoxFuture<'a, Result<()>>
+        where
+            Self: Protocol,
+        {
+            Box::pin(async { Err(Error::Unsupported { platform: Self::PLATFORM, what: "cancel a job" }) })
+        }
+
+        /// The result document of a finished job, which a model's typed `Output` reads: the state
+        /// itself, except where the platform keeps the result apart (fal's `GET /requests/{id}`).
+        fn result<'a>(
+            _client: &'a Client<Self>,
+            _job: &'a JobRef<Self>,
+            state: &'a <Self as Protocol>::State,
+        ) -> BoxFuture<'a, Result<Value>>
+        where
+            Self: Protocol,
+        {
+            Box::pin(async move { serde_json::to_value(state).map_err(|e| Error::Encode { message: e.to_string() }) })
+        }
+
         /// The key of a job of `model`, for a lookup by id.
         fn job_key(model: &ModelInfo) -> <Self as Protocol>::JobKey
         where

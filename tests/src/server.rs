@@ -7,7 +7,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::FromRequest as _;
 use axum::http::HeaderMap;
 use axum::response::Response;
-use mediagen::{mindvideo, skills_video, v2, RetryPolicy, WaitOptions};
+use mediagen::{fal, mindvideo, skills_video, v2, RetryPolicy, WaitOptions};
 use serde_json::Value;
 use tokio::time::Instant;
 
@@ -143,6 +143,20 @@ impl TestServer {
 
     pub fn mindvideo_builder(&self) -> mindvideo::ClientBuilder {
         mindvideo::Client::builder().api_key(KEY).base_url(self.origin()).retry(fast_retry()).wait_options(fast_wait())
+    }
+
+    /// A fal client: the queue at this server's origin, storage below `/rest`.
+    pub fn fal(&self) -> fal::Client {
+        self.fal_builder().build().unwrap()
+    }
+
+    pub fn fal_builder(&self) -> fal::ClientBuilder {
+        fal::Client::builder()
+            .api_key(KEY)
+            .base_url(self.origin())
+            .rest_url(format!("{}/rest", self.origin()))
+            .retry(fast_retry())
+            .wait_options(fast_wait())
     }
 
     /// A client for a relay mounted below `/relay` on this server.

@@ -58,7 +58,13 @@ impl Protocol for Aimlapi {
 }
 
 impl sealed::Sealed for Aimlapi {
-    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
+    const ENV: Env = Env {
+        api_key: API_KEY_ENV,
+        base_url: BASE_URL_ENV,
+        default_base_url: Some(DEFAULT_BASE_URL),
+        auth_scheme: "Bearer",
+        storage: None,
+    };
 
     /// The input with `model` (the document's, unless the body names one); local files become
     /// `data:` URIs.

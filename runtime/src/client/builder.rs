@@ -13,7 +13,7 @@ use crate::{Protocol, Result, RetryPolicy, WaitOptions};
 /// defaults. `C` is the client it builds: [`Client<P>`], or a generated platform client
 /// (`mediagen::skills_video::Client`) around it.
 pub struct ClientBuilder<P, C = Client<P>> {
-    settings: Settings,
+    pub(crate) settings: Settings,
     wait: WaitOptions,
     idle_timeout: Duration,
     _client: PhantomData<fn() -> (P, C)>,

@@ -122,6 +122,12 @@ impl<P: Protocol> Client<P> {
         follow(self.clone(), job, Start::Id, options)
     }
 
+    /// Ask the platform to stop a job by id (fal: `PUT .../cancel`);
+    /// [`Error::Unsupported`](crate::Error::Unsupported) where it documents no way.
+    pub async fn cancel(&self, job: &JobRef<P>) -> Result<()> {
+        P::cancel(self, job).await
+    }
+
     /// Download an output into `dir` (created if missing) under its
     /// [safe file name](Output::safe_file_name), streaming it to disk through a `.part` file.
     /// The API key is not sent to the output's host. Returns the file's path.

@@ -46,6 +46,10 @@ pub(crate) enum Body {
     /// A JSON object whose fields become form fields, with file markers as streamed file parts
     /// (see [`crate::media::to_multipart`]). Built anew for every attempt, so files are reopened.
     Multipart(Value),
+    /// Raw bytes with their content type (one part of an upload).
+    Bytes(bytes::Bytes, String),
+    /// A file streamed from disk with its content type, reopened for every attempt.
+    File(std::path::PathBuf, String),
 }
 
 /// Where a request goes.
@@ -53,8 +57,10 @@ pub(crate) enum Body {
 enum Target {
     /// A path below the base URL; sent with the API key.
     Api(String),
-    /// Any URL (an output file on a CDN); sent without the API key.
+    /// Any URL (an output file on a CDN, a presigned upload URL); sent without the API key.
     External(String),
+    /// A URL of the platform's own on another host (fal's storage API); sent with the API key.
+    Trusted(String),
 }
 
 /// One request as a platform client describes it.
@@ -91,6 +97,28 @@ impl Request {
         Request::new(Method::GET, Target::External(url.into()), Replay::Safe)
     }
 
+    /// `method url` with a body, without the API key (a presigned upload URL); safe to repeat.
+    pub(crate) fn external(method: Method, url: impl Into<String>, body: Body) -> Self {
+        let mut req = Request::new(method, Target::External(url.into()), Replay::Safe);
+        req.body = body;
+        req
+    }
+
+    /// `method url` with a body and the API key, to a host of the platform's own that is not
+    /// the base URL (fal's storage API).
+    pub(crate) fn trusted(method: Method, url: impl Into<String>, body: Body) -> Self {
+        let mut req = Request::new(method, Target::Trusted(url.into()), Replay::Safe);
+        req.body = body;
+        req
+    }
+
+    /// `PUT {base}{path}`; unsafe to repeat unless [`Request::replay`] says otherwise.
+    pub(crate) fn put(path: impl Into<String>, body: Body) -> Self {
+        let mut req = Request::new(Method::PUT, Target::Api(path.into()), Replay::Unsafe);
+        req.body = body;
+        req
+    }
+
     /// Override whether the request may be repeated.
     pub(crate) fn replay(mut self, replay: Replay) -> Self {
         self.replay = replay;
@@ -123,6 +151,8 @@ impl Request {
 pub(crate) struct Settings {
     pub(crate) api_key: Option<String>,
     pub(crate) base_url: Option<String>,
+    /// The platform's second host (fal's storage API), where it has one.
+    pub(crate) storage_url: Option<String>,
     pub(crate) retry: RetryPolicy,
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -134,6 +164,7 @@ impl Default for Settings {
         Settings {
             api_key: None,
             base_url: None,
+            storage_url: None,
             retry: RetryPolicy::default(),
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(120),
@@ -160,6 +191,10 @@ pub struct Env {
     pub(crate) base_url: &'static str,
     /// `None` for platforms without a fixed host (a relay): the base URL must then be given.
     pub(crate) default_base_url: Option<&'static str>,
+    /// How the key is sent: `Authorization: {scheme} {key}` (`Bearer`; fal's `Key`).
+    pub(crate) auth_scheme: &'static str,
+    /// The variable and default of a second host (fal's storage API), where there is one.
+    pub(crate) storage: Option<(&'static str, &'static str)>,
 }
 
 impl Settings {
@@ -174,7 +209,7 @@ impl Settings {
         if key.is_empty() {
             return Err(Error::Config(format!("the API key is empty: set {} or give one to the builder", env.api_key)));
         }
-        let mut auth = HeaderValue::from_str(&format!("Bearer {key}"))
+        let mut auth = HeaderValue::from_str(&format!("{} {key}", env.auth_scheme))
             .map_err(|_| Error::Config("the API key contains characters not allowed in an HTTP header".into()))?;
         auth.set_sensitive(true);
 
@@ -188,11 +223,15 @@ impl Settings {
                     Error::Config(format!("no base URL: set {} or give one to the builder", env.base_url))
                 })?,
         };
-        let base_url = base_url.trim().trim_end_matches('/').to_string();
-        match reqwest::Url::parse(&base_url) {
-            Ok(u) if matches!(u.scheme(), "http" | "https") => {}
-            _ => return Err(Error::Config(format!("base URL {base_url:?} is not an http(s) URL"))),
-        }
+        let base_url = http_url(&base_url, "base URL")?;
+        let storage_url = match (self.storage_url, env.storage) {
+            (Some(u), _) => Some(http_url(&u, "storage URL")?),
+            (None, Some((var, default))) => {
+                let u = std::env::var(var).ok().filter(|u| !u.trim().is_empty()).unwrap_or_else(|| default.into());
+                Some(http_url(&u, var)?)
+            }
+            (None, None) => None,
+        };
 
         let http = match self.http {
             Some(c) => c,
@@ -203,7 +242,16 @@ impl Settings {
                 .build()
                 .map_err(|e| Error::Config(format!("building the HTTP client: {e}")))?,
         };
-        Ok(Transport { http, base_url, auth, retry: self.retry, timeout: self.timeout })
+        Ok(Transport { http, base_url, storage_url, auth, retry: self.retry, timeout: self.timeout })
+    }
+}
+
+/// `url` without a trailing slash, when it is an http(s) URL.
+fn http_url(url: &str, what: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/').to_string();
+    match reqwest::Url::parse(&url) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(url),
+        _ => Err(Error::Config(format!("{what} {url:?} is not an http(s) URL"))),
     }
 }
 
@@ -213,6 +261,7 @@ impl Settings {
 pub(crate) struct Transport {
     http: reqwest::Client,
     base_url: String,
+    storage_url: Option<String>,
     auth: HeaderValue,
     retry: RetryPolicy,
     timeout: Duration,
@@ -235,6 +284,11 @@ impl Transport {
         &self.base_url
     }
 
+    /// The platform's second host (fal's storage API), without a trailing slash.
+    pub(crate) fn storage_url(&self) -> Option<&str> {
+        self.storage_url.as_deref()
+    }
+
     /// The request timeout.
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout
@@ -249,6 +303,9 @@ impl Transport {
                 .request(req.method.clone(), format!("{}{path}", self.base_url))
                 .header(header::AUTHORIZATION, self.auth.clone()),
             Target::External(url) => self.http.request(req.method.clone(), url.as_str()),
+            Target::Trusted(url) => {
+                self.http.request(req.method.clone(), url.as_str()).header(header::AUTHORIZATION, self.auth.clone())
+            }
         };
         if !req.headers.contains_key(header::ACCEPT) {
             b = b.header(header::ACCEPT, "application/json");
@@ -261,6 +318,22 @@ impl Transport {
             Body::Empty => b,
             Body::Json(v) => b.json(v),
             Body::Multipart(v) => b.multipart(crate::media::to_multipart(v).await?),
+            Body::Bytes(bytes, content_type) => {
+                b.header(header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
+            }
+            Body::File(path, content_type) => {
+                let file = tokio::fs::File::open(path)
+                    .await
+                    .map_err(|source| Error::Io { context: format!("opening {}", path.display()), source })?;
+                let len = file.metadata().await.map(|m| m.len()).ok();
+                // 64 KiB reads: one blocking-pool hop per 64 KiB, not per 4 KiB.
+                let stream = tokio_util::io::ReaderStream::with_capacity(file, 64 * 1024);
+                let mut b = b.header(header::CONTENT_TYPE, content_type.as_str());
+                if let Some(len) = len {
+                    b = b.header(header::CONTENT_LENGTH, len);
+                }
+                b.body(reqwest::Body::wrap_stream(stream))
+            }
         })
     }
 
@@ -275,7 +348,11 @@ impl Transport {
                 message: format!(
                     "no response within {:?}{}",
                     self.timeout,
-                    if req.replay == Replay::Unsafe { "; the job may have been created" } else { "" }
+                    if matches!(req.replay, Replay::Unsafe | Replay::Unsent) {
+                        "; the job may have been created"
+                    } else {
+                        ""
+                    }
                 ),
             }),
         }
@@ -317,7 +394,13 @@ impl Transport {
                     Err(e) => return Err(Error::Transport(e)),
                 },
                 Ok(resp) => {
-                    let retryable = req.replay.retries_status(resp.status().as_u16());
+                    // A 504 that says the caller's own start deadline passed (fal's
+                    // `X-Fal-Request-Timeout-Type: user`) is final.
+                    let user_timeout = resp
+                        .headers()
+                        .get("x-fal-request-timeout-type")
+                        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"user"));
+                    let retryable = req.replay.retries_status(resp.status().as_u16()) && !user_timeout;
                     let err = api_error(resp, req.family).await;
                     if !retryable {
                         return Err(err);

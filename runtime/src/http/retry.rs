@@ -108,6 +108,10 @@ pub(crate) enum Replay {
     Safe,
     /// A submit that creates (and charges) a job.
     Unsafe,
+    /// A submit on a platform that may start work before it answers 503 (fal, which has no
+    /// idempotency key): repeated only where nothing can have started, on 429 and a connection
+    /// never opened.
+    Unsent,
 }
 
 impl Replay {
@@ -115,6 +119,7 @@ impl Replay {
         match self {
             Replay::Safe => matches!(status, 429 | 500 | 502 | 503 | 504),
             Replay::Unsafe => matches!(status, 429 | 503),
+            Replay::Unsent => status == 429,
         }
     }
 
@@ -123,7 +128,7 @@ impl Replay {
             // `is_request`: the connection closed before an answer; `is_body`: while reading it.
             Replay::Safe => err.is_connect() || err.is_timeout() || err.is_request() || err.is_body(),
             // A connect error means no byte of the request reached the server.
-            Replay::Unsafe => err.is_connect(),
+            Replay::Unsafe | Replay::Unsent => err.is_connect(),
         }
     }
 }

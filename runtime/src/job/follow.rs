@@ -162,11 +162,14 @@ impl<P: Protocol> Ctx<P> {
         }
     }
 
-    /// Whether `state` differs from the last one seen in status or progress.
+    /// Whether `state` differs from the last one seen in status, progress or activity (a queue
+    /// position, a log line).
     fn changed(&self, state: &P::State) -> bool {
-        self.last
-            .as_ref()
-            .is_none_or(|last| last.raw_status() != state.raw_status() || last.progress() != state.progress())
+        self.last.as_ref().is_none_or(|last| {
+            last.raw_status() != state.raw_status()
+                || last.progress() != state.progress()
+                || last.activity() != state.activity()
+        })
     }
 
     /// Record a state that is yielded; the phase to go on in.

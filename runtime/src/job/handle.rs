@@ -87,17 +87,26 @@ impl<P: Protocol> Job<P> {
 
     /// [`wait`](Self::wait) with other options.
     pub async fn wait_with(&self, options: WaitOptions) -> Result<P::State> {
-        self.updates(options).wait().await
+        self.wait_reporting(options, |_| {}).await
     }
 
     /// [`wait`](Self::wait) that reports every update (each status or progress change) to
     /// `on_update`, the submit answer first.
+    ///
+    /// With [`WaitOptions::cancel_on_timeout`], a job still running at the deadline is canceled
+    /// (once) before [`Error::Deadline`](crate::Error::Deadline) is returned.
     pub async fn wait_reporting(
         &self,
         options: WaitOptions,
         on_update: impl FnMut(&P::State) + Send,
     ) -> Result<P::State> {
-        self.updates(options).wait_reporting(on_update).await
+        let cancel = options.cancel_on_timeout;
+        let result = self.updates(options).wait_reporting(on_update).await;
+        if cancel && matches!(result, Err(crate::Error::Deadline { .. })) {
+            // The deadline is what the caller sees; a failed cancel does not hide it.
+            let _ = self.cancel().await;
+        }
+        result
     }
 
     /// The job's updates as a stream: the submit answer, then each change of status or progress
@@ -105,6 +114,26 @@ impl<P: Protocol> Job<P> {
     /// submitted job (MindVideo's task events), by polling otherwise or when the channel breaks.
     pub fn updates(&self, options: WaitOptions) -> Updates<P::State> {
         follow(self.client.clone(), self.job.clone(), Start::Known(self.submitted.clone()), options)
+    }
+
+    /// Ask the platform to stop the job (fal: `PUT .../requests/{id}/cancel`). A job that already
+    /// finished stays as it is. [`Error::Unsupported`](crate::Error::Unsupported) on platforms
+    /// that document no way to cancel.
+    pub async fn cancel(&self) -> Result<()> {
+        P::cancel(&self.client, &self.job).await
+    }
+
+    /// Wait for the job to succeed, then read its result as the model's typed output
+    /// (`let out: veo3::Output = job.output().await?`). Unknown fields are ignored, so a paid
+    /// result is never lost to a field the document did not list.
+    pub async fn output<O: serde::de::DeserializeOwned>(&self) -> Result<O> {
+        let done = self.wait().await?;
+        let value = P::result(&self.client, &self.job, &done).await?;
+        let text = value.to_string();
+        serde_path_to_error::deserialize(value).map_err(|e| crate::Error::Decode {
+            message: format!("the result does not fit the model's output at {}: {}", e.path(), e.inner()),
+            body: text,
+        })
     }
 
     /// Download an output into `dir` (created if missing) under its

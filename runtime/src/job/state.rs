@@ -100,6 +100,11 @@ pub trait JobState: Clone + std::fmt::Debug + Serialize + DeserializeOwned + Sen
     fn progress(&self) -> Option<f64> {
         None
     }
+    /// What the job is doing, in words, where the platform says (fal: `queue position 3`, or the
+    /// last log line): for progress displays.
+    fn activity(&self) -> Option<String> {
+        None
+    }
     /// The output media, in the order the platform lists them.
     fn outputs(&self) -> Vec<Output>;
     /// The cost, where the platform reports it.

@@ -19,6 +19,7 @@ pub struct WaitOptions {
     pub(crate) max_interval: Duration,
     pub(crate) backoff: f64,
     pub(crate) deadline: Option<Duration>,
+    pub(crate) cancel_on_timeout: bool,
 }
 
 impl Default for WaitOptions {
@@ -29,6 +30,7 @@ impl Default for WaitOptions {
             max_interval: Duration::from_secs(15),
             backoff: 1.5,
             deadline: Some(Duration::from_secs(30 * 60)),
+            cancel_on_timeout: false,
         }
     }
 }
@@ -56,6 +58,13 @@ impl WaitOptions {
     /// Give up with [`Error::Deadline`](crate::Error::Deadline) when the job has not ended this long after waiting began.
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
+        self
+    }
+
+    /// When the deadline passes, ask the platform to cancel the job (once) before giving up, so
+    /// a job nobody waits for any more stops costing (platforms that can cancel: fal).
+    pub fn cancel_on_timeout(mut self, cancel: bool) -> Self {
+        self.cancel_on_timeout = cancel;
         self
     }
 

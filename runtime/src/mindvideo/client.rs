@@ -40,7 +40,13 @@ impl Protocol for MindVideo {
 }
 
 impl sealed::Sealed for MindVideo {
-    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
+    const ENV: Env = Env {
+        api_key: API_KEY_ENV,
+        base_url: BASE_URL_ENV,
+        default_base_url: Some(DEFAULT_BASE_URL),
+        auth_scheme: "Bearer",
+        storage: None,
+    };
 
     /// The task envelope `{model, input}`; local files become `data:` URIs.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {

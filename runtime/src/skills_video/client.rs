@@ -33,7 +33,13 @@ impl Protocol for SkillsVideo {
 }
 
 impl sealed::Sealed for SkillsVideo {
-    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: Some(DEFAULT_BASE_URL) };
+    const ENV: Env = Env {
+        api_key: API_KEY_ENV,
+        base_url: BASE_URL_ENV,
+        default_base_url: Some(DEFAULT_BASE_URL),
+        auth_scheme: "Bearer",
+        storage: None,
+    };
 
     /// JSON, or the JSON object with file markers that becomes a multipart form.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {

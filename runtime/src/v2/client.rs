@@ -89,7 +89,13 @@ impl Protocol for V2 {
 }
 
 impl sealed::Sealed for V2 {
-    const ENV: Env = Env { api_key: API_KEY_ENV, base_url: BASE_URL_ENV, default_base_url: None };
+    const ENV: Env = Env {
+        api_key: API_KEY_ENV,
+        base_url: BASE_URL_ENV,
+        default_base_url: None,
+        auth_scheme: "Bearer",
+        storage: None,
+    };
 
     /// The input with `model` added; local files become `data:` URIs.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {

@@ -9,6 +9,7 @@ mod aimlapi_jobs;
 mod cases;
 mod codegen;
 mod downloads;
+mod fal_jobs;
 mod lifecycle_jobs;
 mod mindvideo_config;
 mod mindvideo_tasks;
