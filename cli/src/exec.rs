@@ -27,6 +27,7 @@ pub struct Options {
     pub base_url: Option<String>,
     pub json: bool,
     pub poll_interval: Duration,
+    pub cancel_on_timeout: bool,
 }
 
 impl Default for Options {
@@ -40,6 +41,7 @@ impl Default for Options {
             base_url: None,
             json: false,
             poll_interval: Duration::from_secs(2),
+            cancel_on_timeout: false,
         }
     }
 }
@@ -50,6 +52,7 @@ impl Options {
             .interval(self.poll_interval)
             .max_interval(self.poll_interval.max(Duration::from_secs(15)).min(self.poll_interval * 8))
             .deadline(self.timeout)
+            .cancel_on_timeout(self.cancel_on_timeout)
     }
 }
 

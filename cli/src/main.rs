@@ -371,6 +371,12 @@ fn run_common(cmd: Command) -> Command {
         )
         .arg(Arg::new("idempotency-key").long("idempotency-key").help("Idempotency key (MindVideo)"))
         .arg(
+            Arg::new("cancel-on-timeout")
+                .long("cancel-on-timeout")
+                .action(ArgAction::SetTrue)
+                .help("Cancel the job when --timeout passes, where the platform can (fal)"),
+        )
+        .arg(
             Arg::new("download")
                 .long("download")
                 .value_name("DIR")
@@ -464,6 +470,7 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         base_url: m.get_one::<String>("base-url").cloned(),
         json: m.get_flag("json"),
         poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
+        cancel_on_timeout: m.get_flag("cancel-on-timeout"),
     };
     exec::run(info, body, &opts).await
 }

@@ -43,10 +43,15 @@ pub fn spinner(opts: &Options) -> Option<indicatif::ProgressBar> {
 }
 
 pub fn describe_state<S: JobState>(s: &S) -> String {
-    match s.progress() {
+    let mut line = match s.progress() {
         Some(p) => format!("{} {:.0}%", s.raw_status(), p * 100.0),
         None => s.raw_status().to_string(),
+    };
+    // A queue position or the last log line, where the platform says (fal).
+    if let Some(activity) = s.activity() {
+        line.push_str(&format!("  {activity}"));
     }
+    line
 }
 
 /// `word` as one shell word.
@@ -136,7 +141,8 @@ fn error_json(e: &Error) -> Value {
 }
 
 /// The `--json` object: `{id, model, platform, status, raw_status, progress, outputs, usage,
-/// cost, error}`, plus `files` when outputs were saved. `id` is null when no job was created.
+/// cost, error}`, plus `output` (the model's result document, fal) and `files` when outputs were
+/// saved. `id` is null when no job was created.
 pub fn report<S: JobState>(
     info: &ModelInfo,
     id: Option<&str>,
@@ -166,6 +172,10 @@ pub fn report<S: JobState>(
         "cost": s.cost().map(|c| serde_json::to_value(c).unwrap_or(Value::Null)).unwrap_or(Value::Null),
         "error": error,
     });
+    // The model's result document, where the platform keeps one apart from its status (fal).
+    if let Some(result) = raw.get("result").filter(|r| !r.is_null()) {
+        out["output"] = result.clone();
+    }
     if !files.is_empty() {
         out["files"] = json!(files);
     }

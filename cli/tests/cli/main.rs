@@ -2,6 +2,7 @@
 //! protocol: exit statuses, the `--json` object field by field, downloads, and no request at all
 //! when the input is invalid. One test binary; each module a topic.
 
+mod fal;
 mod input;
 mod manners;
 mod orphans;
@@ -21,6 +22,9 @@ pub fn command(args: &[&str]) -> tokio::process::Command {
         .env("MINDVIDEO_API_KEY", KEY)
         .env("V2_API_KEY", KEY)
         .env("AIMLAPI_API_KEY", KEY)
+        .env("FAL_KEY", KEY)
+        .env_remove("FAL_QUEUE_URL")
+        .env_remove("FAL_REST_URL")
         .env_remove("SKILLS_VIDEO_BASE_URL")
         .env_remove("MINDVIDEO_BASE_URL")
         .env_remove("V2_BASE_URL")

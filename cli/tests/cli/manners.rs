@@ -36,7 +36,7 @@ async fn version_and_run_help_work() {
 async fn wrong_values_and_unknown_models_say_what_would_be_right() {
     let out = mediagen(&["models", "--platform", "skillsvideo"]).await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("[possible values: skills-video, mindvideo, v2, aimlapi]"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("[possible values: skills-video, mindvideo, v2, aimlapi, fal]"), "{}", stderr(&out));
 
     let out = mediagen(&["describe", "veo-3.1"]).await;
     assert_eq!(out.status.code(), Some(2));
