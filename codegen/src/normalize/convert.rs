@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{display_path, field_name, is_nullish, Ctx};
+use super::{display_path, field_name, is_nullish, nullable_schema, Ctx};
 use crate::source::follow_ref;
 use crate::Error;
 
@@ -32,7 +32,8 @@ const SHAPING: &[&str] =
 
 /// `T` or, when `nullable`, `T | null`.
 pub(super) fn or_null(v: Value, nullable: bool) -> Value {
-    if nullable {
+    let already = v.get("anyOf").and_then(Value::as_array).is_some_and(|m| m.len() == 2 && m.iter().any(is_nullish));
+    if nullable && !already {
         json!({"anyOf": [v, {"type": "null"}]})
     } else {
         v
@@ -83,6 +84,8 @@ impl Ctx<'_> {
         let ref_at = format!("{}/$ref", at.ptr);
         let r = r.as_str().ok_or_else(|| self.err(&ref_at, "$ref must be a string"))?;
         let target = super::ref_pointer(self.src, r, &ref_at)?;
+        // A nullable target is a definition of the value; the reference is its option.
+        let nullable = nullable || self.doc.pointer(&target).is_some_and(nullable_schema);
         let def = self.def_for(&target);
         let reference = json!({ "$ref": format!("#/definitions/{def}") });
         Ok(or_null(reference, nullable))
