@@ -152,7 +152,7 @@ impl Ctx<'_> {
                 }
                 let c = self.convert(m, member)?;
                 let used_by = format!("One of the forms of `{}`.", field_name(at.path));
-                converted.push(self.hoist(c, &hint, at.name, &used_by));
+                converted.push(self.hoist(c, &hint, at.name, &used_by, &ptr));
             }
             // A union where one member accepts any value is just any value.
             if converted.iter().any(|c| c.as_object().is_some_and(|o| o.is_empty())) {
@@ -169,7 +169,8 @@ impl Ctx<'_> {
 
     /// Give a converted schema that needs a named Rust type (enum, struct, union) its own
     /// definition, and return a reference to it.
-    pub(super) fn hoist(&mut self, converted: Value, wanted: &str, parent: &str, used_by: &str) -> Value {
+    /// `ptr` is where the schema is in the document, for errors.
+    pub(super) fn hoist(&mut self, converted: Value, wanted: &str, parent: &str, used_by: &str, ptr: &str) -> Value {
         let needs_name = |v: &Value| {
             v.get("enum").is_some()
                 || v.get("properties").is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
@@ -182,7 +183,7 @@ impl Ctx<'_> {
         if let Some(members) = converted.get("anyOf").and_then(Value::as_array) {
             if members.len() == 2 && members.iter().any(is_nullish) {
                 let inner = members.iter().find(|m| !is_nullish(m)).cloned().unwrap_or(json!({}));
-                let inner = self.hoist(inner, wanted, parent, used_by);
+                let inner = self.hoist(inner, wanted, parent, used_by, ptr);
                 return or_null(inner, true);
             }
         }
@@ -195,6 +196,7 @@ impl Ctx<'_> {
             // The type's own doc says where it is used; the field keeps the schema's description.
             m.insert("description".into(), json!(used_by));
         }
+        self.origins.insert(name.clone(), ptr.to_string());
         self.defs.insert(name.clone(), converted);
         json!({ "$ref": format!("#/definitions/{name}") })
     }

@@ -46,6 +46,8 @@ pub struct Normalized {
     pub rules: Vec<Rule>,
     /// Wire paths of fields left as `serde_json::Value`.
     pub loose: Vec<String>,
+    /// Definition name -> JSON pointer of the schema it was made from, for errors.
+    pub origins: BTreeMap<String, String>,
 }
 
 /// The state of one model's conversion.
@@ -57,6 +59,7 @@ struct Ctx<'a> {
     named: BTreeMap<String, String>,
     used: BTreeSet<String>,
     queue: Vec<(String, String)>,
+    origins: BTreeMap<String, String>,
     /// Pointers of `$ref` targets that are forms of a union.
     union_members: BTreeSet<String>,
     loose: Vec<String>,
@@ -122,6 +125,7 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         .collect(),
         queue: Vec::new(),
         union_members: BTreeSet::new(),
+        origins: BTreeMap::new(),
         loose: Vec::new(),
         uses_media: false,
     };
@@ -154,6 +158,7 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
             }
             _ => converted,
         };
+        ctx.origins.insert(name.clone(), ptr.clone());
         ctx.defs.insert(name, converted);
     }
     if ctx.uses_media {
@@ -167,7 +172,7 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
     let mut loose = ctx.loose;
     loose.sort();
     loose.dedup();
-    Ok(Normalized { defs: ctx.defs, rules, loose })
+    Ok(Normalized { defs: ctx.defs, rules, loose, origins: ctx.origins })
 }
 
 /// `aspect_ratio` -> `AspectRatio`; `16:9 mode` -> `T16x9Mode`; `温柔` -> `WenRou`.
