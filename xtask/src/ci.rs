@@ -8,13 +8,14 @@ use anyhow::{bail, Context, Result};
 use crate::codegen::codegen;
 use crate::corpus::{corpus, report_corpus};
 use crate::fs::{copy_dir, files_under};
+use crate::fuzz::{fuzz, FuzzOptions};
 
 /// The workspace's hand-written crates (everything but the generated `mediagen`).
 const HAND_WRITTEN: [&str; 6] =
     ["mediagen-runtime", "mediagen-codegen", "mediagen-cli", "mediagen-tests", "mediagen-examples", "xtask"];
 
 /// Everything CI checks, in one command: formatting, freshness, lints, each platform feature
-/// alone, the drop-in build, the corpora, every test.
+/// alone, the drop-in build, the corpora, a fuzz batch, every test.
 pub fn ci(root: &Path) -> Result<()> {
     // Every hand-written crate; `generated/` is formatted by prettyplease, not rustfmt.
     let mut fmt = vec!["fmt", "--check"];
@@ -59,6 +60,9 @@ pub fn ci(root: &Path) -> Result<()> {
     } else {
         println!("corpus check skipped: {} is not there", shared.display());
     }
+    // The promise "a schema codegen accepts compiles", on a small fixed batch of random schemas.
+    let out = root.join("target/fuzz-failures");
+    println!("{}", fuzz(root, &FuzzOptions { count: 200, seed: 1, out })?);
     run(root, "cargo", &["test", "--workspace"], &[])?;
     Ok(())
 }

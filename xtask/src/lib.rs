@@ -3,14 +3,16 @@
 //! The generator itself is the pure `mediagen-codegen` library; this crate only reads
 //! `schemas/`, calls it, and writes the generated crate `generated/` ([`codegen()`]), runs what CI runs
 //! ([`ci()`], with the drop-in check over `xtask/drop-in/`), and checks a corpus of real-world
-//! schemas ([`corpus()`]).
+//! schemas ([`corpus()`]) or random ones ([`fuzz()`]).
 
 mod ci;
 mod codegen;
 mod corpus;
 mod fs;
+mod fuzz;
 
 pub use ci::{ci, drop_in_check};
 pub use codegen::{codegen, read_schemas};
 pub use corpus::{corpus, report_corpus, CorpusOutcome, CorpusRow};
 pub use fs::{find_workspace_root, workspace_root};
+pub use fuzz::{fuzz, FuzzOptions};

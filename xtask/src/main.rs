@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask corpus <DIR> [--platform P] | cargo xtask ci";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask corpus <DIR> [--platform P] | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask ci";
 
 fn main() -> ExitCode {
     // typify panics on a few constructs; codegen turns those into located errors, so the
@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         ["corpus", dir, "--platform", p] => {
             xtask::corpus(&root, std::path::Path::new(dir), p).and_then(|rows| xtask::report_corpus(&rows))
         }
+        ["fuzz", rest @ ..] => fuzz_options(&root, rest).and_then(|o| xtask::fuzz(&root, &o)),
         ["ci"] => xtask::ci(&root).map(|()| "all checks passed".to_string()),
         _ => Err(anyhow::anyhow!("{USAGE}")),
     };
@@ -39,4 +40,18 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--count N --seed S --out DIR`, each optional.
+fn fuzz_options(root: &std::path::Path, args: &[&str]) -> anyhow::Result<xtask::FuzzOptions> {
+    let mut options = xtask::FuzzOptions { count: 1000, seed: 1, out: root.join("target/fuzz-failures") };
+    for pair in args.chunks(2) {
+        match pair {
+            ["--count", n] => options.count = n.parse()?,
+            ["--seed", s] => options.seed = s.parse()?,
+            ["--out", d] => options.out = d.into(),
+            _ => anyhow::bail!("{USAGE}"),
+        }
+    }
+    Ok(options)
 }

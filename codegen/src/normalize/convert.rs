@@ -4,7 +4,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{display_path, field_name, is_nullish, Ctx};
+use super::{display_path, field_name, is_nullish, nullable_schema, Ctx};
 use crate::source::follow_ref;
 use crate::Error;
 
@@ -32,7 +32,8 @@ const SHAPING: &[&str] =
 
 /// `T` or, when `nullable`, `T | null`.
 pub(super) fn or_null(v: Value, nullable: bool) -> Value {
-    if nullable {
+    let already = v.get("anyOf").and_then(Value::as_array).is_some_and(|m| m.len() == 2 && m.iter().any(is_nullish));
+    if nullable && !already {
         json!({"anyOf": [v, {"type": "null"}]})
     } else {
         v
@@ -83,6 +84,8 @@ impl Ctx<'_> {
         let ref_at = format!("{}/$ref", at.ptr);
         let r = r.as_str().ok_or_else(|| self.err(&ref_at, "$ref must be a string"))?;
         let target = super::ref_pointer(self.src, r, &ref_at)?;
+        // A nullable target is a definition of the value; the reference is its option.
+        let nullable = nullable || self.doc.pointer(&target).is_some_and(nullable_schema);
         let def = self.def_for(&target);
         let reference = json!({ "$ref": format!("#/definitions/{def}") });
         Ok(or_null(reference, nullable))
@@ -149,7 +152,7 @@ impl Ctx<'_> {
                 }
                 let c = self.convert(m, member)?;
                 let used_by = format!("One of the forms of `{}`.", field_name(at.path));
-                converted.push(self.hoist(c, &hint, at.name, &used_by));
+                converted.push(self.hoist(c, &hint, at.name, &used_by, &ptr));
             }
             // A union where one member accepts any value is just any value.
             if converted.iter().any(|c| c.as_object().is_some_and(|o| o.is_empty())) {
@@ -166,7 +169,8 @@ impl Ctx<'_> {
 
     /// Give a converted schema that needs a named Rust type (enum, struct, union) its own
     /// definition, and return a reference to it.
-    pub(super) fn hoist(&mut self, converted: Value, wanted: &str, parent: &str, used_by: &str) -> Value {
+    /// `ptr` is where the schema is in the document, for errors.
+    pub(super) fn hoist(&mut self, converted: Value, wanted: &str, parent: &str, used_by: &str, ptr: &str) -> Value {
         let needs_name = |v: &Value| {
             v.get("enum").is_some()
                 || v.get("properties").is_some_and(|p| p.as_object().is_some_and(|o| !o.is_empty()))
@@ -179,7 +183,7 @@ impl Ctx<'_> {
         if let Some(members) = converted.get("anyOf").and_then(Value::as_array) {
             if members.len() == 2 && members.iter().any(is_nullish) {
                 let inner = members.iter().find(|m| !is_nullish(m)).cloned().unwrap_or(json!({}));
-                let inner = self.hoist(inner, wanted, parent, used_by);
+                let inner = self.hoist(inner, wanted, parent, used_by, ptr);
                 return or_null(inner, true);
             }
         }
@@ -192,6 +196,7 @@ impl Ctx<'_> {
             // The type's own doc says where it is used; the field keeps the schema's description.
             m.insert("description".into(), json!(used_by));
         }
+        self.origins.insert(name.clone(), ptr.to_string());
         self.defs.insert(name.clone(), converted);
         json!({ "$ref": format!("#/definitions/{name}") })
     }

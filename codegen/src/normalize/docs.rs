@@ -35,12 +35,12 @@ pub(super) fn field_docs(prop: &Value, followed: &Value, siblings_apply: bool) -
     if let Some(values) = pick("enum").and_then(Value::as_array) {
         let shown: Vec<String> = values
             .iter()
-            .map(|v| format!("`{}`", v.as_str().map(String::from).unwrap_or_else(|| v.to_string())))
+            .map(|v| format!("`{}`", shown(&v.as_str().map(String::from).unwrap_or_else(|| v.to_string()))))
             .collect();
         facts.push(format!("Allowed values: {}.", shown.join(", ")));
     }
     if let Some(c) = pick("const") {
-        facts.push(format!("Always `{c}`."));
+        facts.push(format!("Always `{}`.", shown(&c.to_string())));
     }
     if let Some(d) = pick("default") {
         facts.push(format!("Default (applied by the platform when unset): `{d}`."));
@@ -104,4 +104,10 @@ fn fmt_num(v: &Value) -> String {
         Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
         _ => v.to_string(),
     }
+}
+
+/// A wire value as docs show it: control characters escaped (`\t`), so a tab or line break in a
+/// value neither breaks the doc line nor trips clippy.
+pub(crate) fn shown(value: &str) -> String {
+    value.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
 }

@@ -29,6 +29,7 @@ use serde_json::{json, Value};
 use crate::source::ModelSource;
 use crate::Error;
 
+pub(crate) use docs::shown;
 pub use rules::{Check, Rule};
 
 /// The name of the root input type in every model module.
@@ -45,6 +46,8 @@ pub struct Normalized {
     pub rules: Vec<Rule>,
     /// Wire paths of fields left as `serde_json::Value`.
     pub loose: Vec<String>,
+    /// Definition name -> JSON pointer of the schema it was made from, for errors.
+    pub origins: BTreeMap<String, String>,
 }
 
 /// The state of one model's conversion.
@@ -56,6 +59,7 @@ struct Ctx<'a> {
     named: BTreeMap<String, String>,
     used: BTreeSet<String>,
     queue: Vec<(String, String)>,
+    origins: BTreeMap<String, String>,
     /// Pointers of `$ref` targets that are forms of a union.
     union_members: BTreeSet<String>,
     loose: Vec<String>,
@@ -70,12 +74,58 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         doc,
         defs: BTreeMap::new(),
         named: BTreeMap::new(),
-        used: [ROOT, MEDIA, "InputBuilder", "Error", "Result", "Option", "String", "Vec", "Box", "Value"]
-            .into_iter()
-            .map(String::from)
-            .collect(),
+        // Names the generated code uses unqualified (derives, typify's `Default::default()`).
+        used: [
+            ROOT,
+            MEDIA,
+            "InputBuilder",
+            "Error",
+            "Result",
+            "Option",
+            "String",
+            "Vec",
+            "Box",
+            "Value",
+            "Default",
+            "Clone",
+            "Copy",
+            "Debug",
+            "PartialEq",
+            "Eq",
+            "PartialOrd",
+            "Ord",
+            "Hash",
+            "Some",
+            "None",
+            "Ok",
+            "Err",
+            "From",
+            "Into",
+            "Self",
+            "Send",
+            "Sync",
+            "Sized",
+            "Iterator",
+            "IntoIterator",
+            "ToString",
+            "Drop",
+            "Fn",
+            "FnMut",
+            "FnOnce",
+            "TryFrom",
+            "TryInto",
+            "AsRef",
+            "ToOwned",
+            "Unpin",
+            "Extend",
+            "Defaults",
+        ]
+        .into_iter()
+        .map(str::to_ascii_lowercase)
+        .collect(),
         queue: Vec::new(),
         union_members: BTreeSet::new(),
+        origins: BTreeMap::new(),
         loose: Vec::new(),
         uses_media: false,
     };
@@ -100,6 +150,15 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         let member = ctx.union_members.contains(&ptr);
         let at = convert::Site { ptr: &ptr, name: &name, path: &path, is_root, member };
         let converted = ctx.convert(&schema, at)?;
+        // A nullable `$ref` target: the definition is the value, each reference an option of it
+        // (`convert_ref`); typify would otherwise name the value and its option alike.
+        let converted = match converted.get("anyOf").and_then(Value::as_array) {
+            Some(m) if m.len() == 2 && m.iter().any(is_nullish) => {
+                m.iter().find(|x| !is_nullish(x)).cloned().unwrap_or(json!({}))
+            }
+            _ => converted,
+        };
+        ctx.origins.insert(name.clone(), ptr.clone());
         ctx.defs.insert(name, converted);
     }
     if ctx.uses_media {
@@ -113,11 +172,12 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
     let mut loose = ctx.loose;
     loose.sort();
     loose.dedup();
-    Ok(Normalized { defs: ctx.defs, rules, loose })
+    Ok(Normalized { defs: ctx.defs, rules, loose, origins: ctx.origins })
 }
 
-/// `aspect_ratio` -> `AspectRatio`; `16:9 mode` -> `T16x9Mode`.
+/// `aspect_ratio` -> `AspectRatio`; `16:9 mode` -> `T16x9Mode`; `温柔` -> `WenRou`.
 pub fn pascal(s: &str) -> String {
+    let s = if s.is_ascii() { s.to_string() } else { deunicode::deunicode(s) };
     let mut out = String::new();
     for word in s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
         // Split camelCase words too, so `imageSize` becomes `ImageSize`.
@@ -144,27 +204,21 @@ impl Ctx<'_> {
         Error::schema(&self.src.file, pointer, reason)
     }
 
+    /// A type name no other type of the model has. Names are told apart without case: typify
+    /// recases them (`SEED` and `Seed` are both `Seed` to it).
     fn unique_name(&mut self, wanted: &str, parent: &str) -> String {
         let base = pascal(wanted);
         let mut candidates = vec![base.clone()];
         if !parent.is_empty() && parent != ROOT {
             candidates.push(format!("{}{}", pascal(parent), base));
         }
+        candidates.extend((2..).map(|i| format!("{base}{i}")).take(10_000));
         for c in candidates {
-            if !self.used.contains(&c) {
-                self.used.insert(c.clone());
+            if self.used.insert(c.to_ascii_lowercase()) {
                 return c;
             }
         }
-        let mut i = 2;
-        loop {
-            let c = format!("{base}{i}");
-            if !self.used.contains(&c) {
-                self.used.insert(c.clone());
-                return c;
-            }
-            i += 1;
-        }
+        format!("{base}{}", self.used.len())
     }
 
     /// The definition name for a `$ref` target, queueing it on first sight.

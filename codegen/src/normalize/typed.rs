@@ -123,7 +123,7 @@ impl Ctx<'_> {
                 let item = Site { ptr: &ptr, name: &item_name, path: &path, is_root: false, member: false };
                 let c = self.convert(items, item)?;
                 let used_by = format!("One item of `{}`.", field_name(at.path));
-                out.insert("items".into(), self.hoist(c, &item_name, at.name, &used_by));
+                out.insert("items".into(), self.hoist(c, &item_name, at.name, &used_by, &ptr));
             }
             Some(Value::Array(_)) => {
                 out.insert("items".into(), json!({}));
@@ -215,7 +215,7 @@ impl Ctx<'_> {
             let field = Site { ptr: &ptr, name: &pascal(&hint), path: &path, is_root: false, member: false };
             let c = self.convert(prop, field)?;
             let used_by = format!("The type of `{}`.", display_path(&path));
-            self.hoist(c, &hint, at.name, &used_by)
+            self.hoist(c, &hint, at.name, &used_by, &ptr)
         };
         if let (Value::Object(m), Some(d)) = (&mut c, docs) {
             m.insert("description".into(), json!(d));

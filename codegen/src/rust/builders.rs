@@ -117,9 +117,11 @@ fn builder(info: &StructInfo, is_root: bool, single_variant: &BTreeMap<String, S
         let ident = &f.ident;
         let ty = &f.ty;
         let docs = &f.docs;
-        // `build` finishes the builder: that field's setter takes another name no field has.
+        // `build` finishes the builder, `default` and `clone` are its trait methods: such a
+        // field's setter takes another name no field has.
         let mut setter = ident.clone();
-        while setter == "build" || (setter != *ident && info.fields.iter().any(|g| g.ident == setter)) {
+        let taken = |s: &syn::Ident| ["build", "default", "clone"].iter().any(|n| s == n);
+        while taken(&setter) || (setter != *ident && info.fields.iter().any(|g| g.ident == setter)) {
             setter = format_ident!("{}_value", setter);
         }
         let (store, set_body, arg): (TokenStream, TokenStream, TokenStream) = match (&f.option_of, &f.vec_of) {
@@ -185,8 +187,15 @@ fn builder(info: &StructInfo, is_root: bool, single_variant: &BTreeMap<String, S
         " Check required fields and return the value."
     };
     let finish = if is_root { quote!(value.validate()?; Ok(value)) } else { quote!(Ok(value)) };
+    // Arrays of arrays of options are what the schema says; clippy would have them aliased.
+    let allow = if info.fields.iter().any(|f| super::fields::is_complex(&f.ty)) {
+        quote!(#[allow(clippy::type_complexity)])
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #doc_builder]
+        #allow
         #[derive(Debug, Clone, Default)]
         pub struct #builder { #(#fields)* }
 
@@ -197,6 +206,7 @@ fn builder(info: &StructInfo, is_root: bool, single_variant: &BTreeMap<String, S
             }
         }
 
+        #allow
         impl #builder {
             #(#setters)*
 

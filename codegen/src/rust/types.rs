@@ -19,16 +19,44 @@ pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<(syn::F
     );
     let mut tokenized = norm.defs.clone();
     let wires = super::variants::tokenize(&mut tokenized);
-    let mut defs = Vec::new();
-    for (name, schema) in &tokenized {
-        let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
-            .map_err(|e| err(format!("type {name}: the normalised schema is not a JSON Schema: {e}")))?;
-        defs.push((name.clone(), schema));
-    }
+    let defs = schemas(&tokenized).map_err(|(name, e)| {
+        Error::schema(&src.file, origin(src, norm, &name), format!("the normalised schema is not a JSON Schema: {e}"))
+    })?;
+    let tokens = run(&settings, defs).map_err(|reason| {
+        // Find the definition typify fails on: the first one whose removal makes it succeed.
+        let culprit = tokenized.keys().find(|name| {
+            let mut without = tokenized.clone();
+            without.insert((*name).clone(), serde_json::json!({}));
+            schemas(&without).is_ok_and(|d| run(&settings, d).is_ok())
+        });
+        match culprit {
+            Some(name) => Error::schema(&src.file, origin(src, norm, name), reason),
+            None => err(reason),
+        }
+    })?;
 
-    // typify panics on a few constructs; a bad schema must be an error, never a crash.
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut space = typify::TypeSpace::new(&settings);
+    let file = syn::parse2(tokens).map_err(|e| err(format!("typify produced code that does not parse: {e}")))?;
+    Ok((file, wires))
+}
+
+fn schemas(
+    defs: &std::collections::BTreeMap<String, serde_json::Value>,
+) -> Result<Vec<(String, schemars::schema::Schema)>, (String, serde_json::Error)> {
+    defs.iter()
+        .map(|(name, schema)| {
+            serde_json::from_value(schema.clone()).map(|s| (name.clone(), s)).map_err(|e| (name.clone(), e))
+        })
+        .collect()
+}
+
+/// typify over the definitions, under `catch_unwind`: it panics on a few constructs, and a bad
+/// schema must be an error, never a crash.
+fn run(
+    settings: &typify::TypeSpaceSettings,
+    defs: Vec<(String, schemars::schema::Schema)>,
+) -> Result<proc_macro2::TokenStream, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut space = typify::TypeSpace::new(settings);
         space.add_ref_types(defs).map(|()| space.to_stream())
     }))
     .map_err(|panic| {
@@ -37,10 +65,22 @@ pub(super) fn type_space(src: &ModelSource, norm: &Normalized) -> Result<(syn::F
             .cloned()
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_else(|| "unknown panic".into());
-        err(format!("typify could not type this schema: {msg}"))
+        format!("typify could not type this schema: {msg}")
     })?
-    .map_err(|e| err(format!("typify: {e}")))?;
+    .map_err(|e| format!("typify: {e}"))
+}
 
-    let file = syn::parse2(tokens).map_err(|e| err(format!("typify produced code that does not parse: {e}")))?;
-    Ok((file, wires))
+/// The JSON pointer of the construct a definition was made from: `/properties/quality/enum` for
+/// an enum, the schema itself otherwise.
+fn origin(src: &ModelSource, norm: &Normalized, name: &str) -> String {
+    let Some(ptr) = norm.origins.get(name) else {
+        return src.input_pointer.clone();
+    };
+    let node = src.document.pointer(ptr);
+    let construct =
+        ["enum", "const", "oneOf", "anyOf", "allOf"].into_iter().find(|k| node.is_some_and(|n| n.get(k).is_some()));
+    match construct {
+        Some(k) => format!("{ptr}/{k}"),
+        None => ptr.clone(),
+    }
 }

@@ -260,7 +260,7 @@ pub(super) fn rename_enum_variants(file: &mut syn::File, wires: &[String]) {
         let mut map = BTreeMap::new();
         for ((v, wire), name) in e.variants.iter_mut().zip(wire_values).zip(names) {
             v.attrs.retain(|a| !a.path().is_ident("doc"));
-            let doc = format!(" `{wire}`");
+            let doc = format!(" `{}`", crate::normalize::shown(wire));
             v.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
             let old = v.ident.to_string();
             if old != name {
@@ -319,6 +319,9 @@ struct Untokenize<'a> {
 }
 
 impl VisitMut for Untokenize<'_> {
+    /// Docs and serde attributes hold schema text, never a token (variants get theirs above).
+    fn visit_attribute_mut(&mut self, _: &mut syn::Attribute) {}
+
     fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
         let text = lit.value();
         let wire = untoken(&text, self.wires);

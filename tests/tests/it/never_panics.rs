@@ -107,6 +107,10 @@ fn check(path: &str, text: String) -> Result<(), TestCaseError> {
             syn::parse_file(&model.code).map_err(|e| TestCaseError::fail(format!("unparseable output: {e}")))?;
             Ok(())
         }
+        // A schema typify cannot type names the construct, never the document root.
+        Ok(Err(Error::Schema { pointer, reason, .. })) if pointer.is_empty() && reason.contains("typify") => {
+            Err(TestCaseError::fail(format!("unlocated typify error on {path}: {reason}")))
+        }
         Ok(Err(Error::Schema { file, .. } | Error::NoModel { file, .. })) => {
             prop_assert_eq!(file, format!("schemas/{path}"));
             Ok(())
