@@ -187,3 +187,39 @@ async fn local_files_are_uploaded_to_fal_storage_and_their_url_is_sent() {
     let submit = server.requests_to("POST", "/fal-ai/kling-video/v2.1/master/image-to-video")[0].json();
     assert_eq!(submit["image_url"], "https://v3.fal.media/files/frame.png");
 }
+
+#[tokio::test]
+async fn a_file_above_90_mb_is_uploaded_in_10_mb_parts_then_completed() {
+    let server = TestServer::start(|req, _| {
+        let host = req.header("host").unwrap_or("").to_string();
+        match (req.method.as_str(), req.path.as_str()) {
+            ("POST", "/rest/storage/upload/initiate-multipart") => json(
+                200,
+                json!({"upload_url": format!("http://{host}/multipart/big.mp4"), "file_url": "https://v3.fal.media/files/big.mp4"}),
+            ),
+            ("PUT", p) if p.starts_with("/multipart/big.mp4/") => {
+                let part = p.rsplit('/').next().unwrap_or("0").to_string();
+                json_with(200, &[("etag", &format!("\"etag-{part}\""))], json!({}))
+            }
+            ("POST", "/multipart/big.mp4/complete") => json(200, json!({})),
+            _ => json(404, json!({})),
+        }
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.mp4");
+    let size = mediagen::fal::MULTIPART_THRESHOLD + 1_000_000;
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(size).unwrap();
+    drop(file);
+    let url = server.fal().upload(&mediagen::MediaInput::path(&path)).await.unwrap();
+    assert_eq!(url, "https://v3.fal.media/files/big.mp4");
+    let parts = server.requests().into_iter().filter(|r| r.method == "PUT").collect::<Vec<_>>();
+    let expected = size.div_ceil(mediagen::fal::PART_SIZE);
+    assert_eq!(parts.len() as u64, expected);
+    assert_eq!(parts.iter().map(|p| p.body.len() as u64).sum::<u64>(), size, "every byte, once");
+    assert!(parts.iter().all(|p| p.body.len() as u64 <= mediagen::fal::PART_SIZE));
+    let complete = server.requests_to("POST", "/multipart/big.mp4/complete")[0].json();
+    let listed: Vec<Value> = (1..=expected).map(|n| json!({"partNumber": n, "etag": format!("\"etag-{n}\"")})).collect();
+    assert_eq!(complete, json!({"parts": listed}));
+}
