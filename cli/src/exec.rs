@@ -28,6 +28,8 @@ pub struct Options {
     pub json: bool,
     pub poll_interval: Duration,
     pub cancel_on_timeout: bool,
+    /// The job was named by the user (`status`), not submitted by this run.
+    pub looked_up: bool,
 }
 
 impl Default for Options {
@@ -42,6 +44,7 @@ impl Default for Options {
             json: false,
             poll_interval: Duration::from_secs(2),
             cancel_on_timeout: false,
+            looked_up: false,
         }
     }
 }
@@ -199,14 +202,28 @@ async fn finish<P: Protocol>(
     opts: &Options,
 ) -> Result<(), Failure> {
     let signal = interrupted();
-    tokio::pin!(signal, submit);
+    let again = interrupted();
+    tokio::pin!(signal, submit, again);
     let mut stopped = false;
     let submitted = loop {
         tokio::select! {
             result = &mut submit => break result,
             _ = &mut signal, if !stopped => {
                 stopped = true;
-                eprintln!("mediagen: interrupted; waiting for the submit's answer so that the job is not lost");
+                eprintln!(
+                    "mediagen: interrupted; waiting for the submit's answer so that the job is not lost \
+                     (interrupt again to stop waiting)"
+                );
+            }
+            // A second signal: the user wants out even at the price of the id.
+            _ = &mut again, if stopped => {
+                return Err(Failure {
+                    code: crate::report::INTERRUPTED,
+                    message: "interrupted again while the submit was in flight: the job may have been created, \
+                              and its id is unknown (look for it on the platform)"
+                        .into(),
+                    report: None,
+                });
             }
         }
     };
@@ -219,7 +236,10 @@ async fn finish<P: Protocol>(
         return conclude(info, Some(&id), Some(job.submitted()), Err(Trouble::Interrupted), Vec::new(), opts);
     }
     if !opts.wait {
-        eprintln!("mediagen: job {id} submitted; follow it with: {}", crate::report::follow_up(info, &id, opts));
+        // A job answered at once (AI/ML API images) has nothing left to follow.
+        if !job.submitted().is_terminal() {
+            eprintln!("mediagen: job {id} submitted; follow it with: {}", crate::report::follow_up(info, &id, opts));
+        }
         return conclude(info, Some(&id), Some(job.submitted()), Ok(()), Vec::new(), opts);
     }
     let bar = spinner(opts);

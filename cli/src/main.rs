@@ -104,6 +104,12 @@ fn top_command() -> Command {
     Command::new("mediagen")
         .about("Run hosted AI media-generation models with typed, checked inputs")
         .version(env!("CARGO_PKG_VERSION"))
+        .after_help(
+            "Exit status: 0 success (or submitted, with --no-wait); 2 bad usage or invalid input (nothing was \
+             sent); 3 the job failed or was canceled; 4 an API error; 5 the deadline passed; 6 the job succeeded \
+             but its outputs could not be saved; 130 interrupted. After a submit, every failure prints the job \
+             id and the command that picks it up.",
+        )
         .subcommand_required(true)
         .subcommand(
             Command::new("models")
@@ -208,6 +214,7 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
                 json: m.get_flag("json"),
                 poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
                 download: m.get_one::<String>("download").map(Into::into),
+                looked_up: true,
                 ..exec::Options::default()
             };
             exec::status(info, m.get_one::<String>("job").expect("required"), &opts).await
@@ -435,6 +442,13 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
             .iter()
             .find(|p| p.name == name || p.flag == name)
             .ok_or_else(|| Failure::usage(format!("--file: {} has no parameter {name:?}", info.id)))?;
+        if !info.media.contains(&p.name.as_str()) {
+            let media = if info.media.is_empty() { "none".to_string() } else { info.media.join(", ") };
+            return Err(Failure::usage(format!(
+                "--file {name}: {} takes no file (its media parameters: {media})",
+                p.name
+            )));
+        }
         if !std::path::Path::new(path).is_file() {
             return Err(Failure::usage(format!("--file {name}={path}: no such file")));
         }
@@ -471,6 +485,7 @@ async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Fa
         json: m.get_flag("json"),
         poll_interval: parse_duration(m.get_one::<String>("poll-interval").expect("default"))?,
         cancel_on_timeout: m.get_flag("cancel-on-timeout"),
+        looked_up: false,
     };
     exec::run(info, body, &opts).await
 }

@@ -141,7 +141,13 @@ fn show(v: &Value) -> String {
 
 /// The parameters of a model's input schema (the variants' fields, for a union of objects).
 pub fn params(schema: &Value) -> Vec<Param> {
-    let mut objects: Vec<&Value> = members(schema, schema);
+    // The schema's own properties, then those of its members (`allOf` beside `properties`, the
+    // variants of a `oneOf`).
+    let mut objects: Vec<&Value> = Vec::new();
+    if schema.get("properties").is_some() {
+        objects.push(schema);
+    }
+    objects.extend(members(schema, schema));
     if objects.is_empty() {
         objects.push(schema);
     }
@@ -312,6 +318,14 @@ mod tests {
         assert_eq!((n.ty, n.required, n.allowed.as_slice()), (ParamType::Integer, false, ["1".to_string()].as_slice()));
         let w = ps.iter().find(|p| p.name == "watermark").unwrap();
         assert_eq!((w.ty, w.required), (ParamType::Boolean, false));
+    }
+
+    #[test]
+    fn properties_beside_a_top_level_all_of_are_all_flags() {
+        let schema = json!({"type": "object", "allOf": [{"type": "object", "properties": {"seed": {"type": "integer"}}}],
+            "required": ["prompt"], "properties": {"prompt": {"type": "string"}, "fps": {"type": "integer"}}});
+        let names: Vec<String> = params(&schema).into_iter().map(|p| p.name).collect();
+        assert_eq!(names, ["prompt", "fps", "seed"]);
     }
 
     #[test]

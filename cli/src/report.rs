@@ -122,7 +122,8 @@ pub fn conclude<S: JobState>(
         if code == 2 {
             code = 4;
         }
-        if !ended_badly {
+        // `status` was given the id; `run` printed nothing else the user could go back to.
+        if !ended_badly && !opts.looked_up {
             eprintln!("mediagen: job {id} was submitted; pick it up with: {}", follow_up(info, id, opts));
         }
     }

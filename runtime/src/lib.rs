@@ -15,6 +15,7 @@
 //! | MindVideo | [`mindvideo::MindVideo`] | `POST /api/v1/tasks {model, input}` with an `Idempotency-Key` |
 //! | new-api relays | [`v2::V2`] | `POST /v2/{scope}/generations` |
 //! | AI/ML API | [`aimlapi::Aimlapi`] | the POST path of the model's document |
+//! | fal.ai | [`fal::Fal`] | `POST {queue}/{endpoint id}` (storage uploads, SSE status, cancel) |
 //!
 //! Applications use the generated `mediagen` crate, which re-exports what is public here.
 #![warn(missing_docs, unreachable_pub)]

@@ -34,29 +34,32 @@ async fn main() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let upload_url = format!("{origin}/multipart/bench.bin");
-    let app = Router::new()
-        .route(
-            "/rest/storage/upload/initiate-multipart",
-            post(move || {
-                let upload_url = upload_url.clone();
-                async move { Json(json!({"upload_url": upload_url, "file_url": "https://v3.fal.media/files/bench.bin"})) }
-            }),
-        )
-        .route(
-            "/multipart/bench.bin/{part}",
-            put(|State(received): State<Arc<AtomicU64>>, Path(part): Path<String>, body: Body| async move {
-                // Drain the part without keeping it: the server must not be what uses memory.
-                let mut stream = body.into_data_stream();
-                while let Some(chunk) = stream.next().await {
-                    received.fetch_add(chunk.map(|c| c.len() as u64).unwrap_or(0), Ordering::Relaxed);
-                }
-                let mut headers = HeaderMap::new();
-                headers.insert("etag", format!("\"{part}\"").parse().unwrap());
-                (headers, "")
-            }),
-        )
-        .route("/multipart/bench.bin/complete", post(|Json(_): Json<Value>| async { Json(json!({})) }))
-        .with_state(received.clone());
+    let app =
+        Router::new()
+            .route(
+                "/rest/storage/upload/initiate-multipart",
+                post(move || {
+                    let upload_url = upload_url.clone();
+                    async move {
+                        Json(json!({"upload_url": upload_url, "file_url": "https://v3.fal.media/files/bench.bin"}))
+                    }
+                }),
+            )
+            .route(
+                "/multipart/bench.bin/{part}",
+                put(|State(received): State<Arc<AtomicU64>>, Path(part): Path<String>, body: Body| async move {
+                    // Drain the part without keeping it: the server must not be what uses memory.
+                    let mut stream = body.into_data_stream();
+                    while let Some(chunk) = stream.next().await {
+                        received.fetch_add(chunk.map(|c| c.len() as u64).unwrap_or(0), Ordering::Relaxed);
+                    }
+                    let mut headers = HeaderMap::new();
+                    headers.insert("etag", format!("\"{part}\"").parse().unwrap());
+                    (headers, "")
+                }),
+            )
+            .route("/multipart/bench.bin/complete", post(|Json(_): Json<Value>| async { Json(json!({})) }))
+            .with_state(received.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let dir = tempfile::tempdir().unwrap();

@@ -28,7 +28,7 @@ pub fn ci(root: &Path) -> Result<()> {
     // Docs build without a broken link or a missing doc anywhere.
     run(root, "cargo", &["doc", "--workspace", "--no-deps", "-q"], &[("RUSTDOCFLAGS", OsStr::new("-D warnings"))])?;
     // Per-platform features are additive: each one alone compiles.
-    for feature in ["skills-video", "mindvideo", "v2", "aimlapi"] {
+    for feature in ["skills-video", "mindvideo", "v2", "aimlapi", "fal"] {
         run(root, "cargo", &["check", "-q", "-p", "mediagen", "--no-default-features", "--features", feature], &[])?;
     }
     // The README's install command, as written (into a scratch root, reusing the build).

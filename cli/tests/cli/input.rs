@@ -118,3 +118,32 @@ async fn a_url_parameter_gets_a_url_or_an_existing_file() {
     assert_eq!(frame.file_name.as_deref(), Some("fox.png"));
     assert_eq!(&frame.bytes[..], b"\x89PNG fox");
 }
+
+#[tokio::test]
+async fn file_is_for_media_parameters_only() {
+    let server = server().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("fox.png"), b"\x89PNG fox").unwrap();
+    let out = crate::command(&[
+        "run",
+        "skills-video/google/veo-3.1",
+        "--prompt",
+        "p",
+        "--file",
+        "prompt=fox.png",
+        "--no-wait",
+        "--base-url",
+        &server.base_url,
+    ])
+    .current_dir(dir.path())
+    .output()
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--file prompt: prompt takes no file (its media parameters: first_frame_url"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(server.requests().is_empty());
+}

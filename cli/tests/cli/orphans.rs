@@ -174,3 +174,38 @@ async fn status_of_a_failed_job_shows_its_error_and_exits_3() {
     assert_eq!(stdout_json(&out)["error"]["code"], "VIDEO_GENERATION_CONTENT_REJECTED");
     assert!(stderr(&out).contains("Prompt rejected"), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn a_second_signal_during_a_hung_submit_stops_waiting() {
+    let server = endless_server(Duration::from_secs(30)).await;
+    let child = command(&["run", MODEL, "--prompt", "x", "--base-url", &server.base_url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id().unwrap().to_string();
+    for _ in 0..500 {
+        if !server.requests().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    for _ in 0..2 {
+        std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap();
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let out =
+        tokio::time::timeout(Duration::from_secs(10), child.wait_with_output()).await.expect("it stopped").unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("interrupt again to stop waiting") && err.contains("the job may have been created"), "{err}");
+}
+
+#[tokio::test]
+async fn status_of_an_unknown_job_does_not_suggest_itself() {
+    let server =
+        TestServer::start(|_, _| json(404, json!({"error": "NOT_FOUND", "message": "no such generation"}))).await;
+    let out = mediagen(&["status", MODEL, "nosuchjob", "--base-url", &server.base_url]).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("pick it up"), "{}", stderr(&out));
+}

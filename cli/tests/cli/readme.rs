@@ -84,6 +84,13 @@ async fn every_platform() -> TestServer {
                 "data": {"output": file("surf.mp4")}}),
             ),
             ("POST", "/images/edits" | "/v1/images/edits") => json(200, json!({"data": [{"url": file("fox.png")}]})),
+            ("POST", "/fal-ai/veo3") => {
+                json(200, json!({"request_id": "req_1", "status": "IN_QUEUE", "queue_position": 0}))
+            }
+            ("GET", "/fal-ai/veo3/requests/req_1/status") => {
+                json(200, json!({"request_id": "req_1", "status": "COMPLETED"}))
+            }
+            ("GET", "/fal-ai/veo3/requests/req_1") => json(200, json!({"video": {"url": file("surf.mp4")}})),
             ("GET", p) if p.starts_with("/files/") => text(200, "application/octet-stream", "BYTES"),
             _ => json(404, json!({"error": "NOT_FOUND", "message": format!("no route {} {}", req.method, req.path)})),
         }
@@ -122,7 +129,9 @@ async fn every_shell_command_of_the_readme_runs_as_written() {
         cmd.env("SKILLS_VIDEO_BASE_URL", &server.base_url)
             .env("MINDVIDEO_BASE_URL", server.origin())
             .env("V2_BASE_URL", server.origin())
-            .env("AIMLAPI_BASE_URL", server.origin());
+            .env("AIMLAPI_BASE_URL", server.origin())
+            .env("FAL_QUEUE_URL", server.origin())
+            .env("FAL_REST_URL", server.origin());
         let out = cmd.output().await.unwrap();
         assert_eq!(out.status.code(), Some(0), "{line}\n{}", stderr(&out));
         ran += 1;
@@ -134,6 +143,7 @@ async fn every_shell_command_of_the_readme_runs_as_written() {
         ("POST", "/api/v1/tasks"),
         ("POST", "/v2/videos/generations"),
         ("POST", "/images/edits"),
+        ("POST", "/fal-ai/veo3"),
     ] {
         assert_eq!(server.requests_to(method, path).len(), 1, "{method} {path}");
     }

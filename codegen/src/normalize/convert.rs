@@ -49,6 +49,19 @@ impl Ctx<'_> {
             Value::Object(o) => o,
             _ => return Err(self.err(at.ptr, "a schema must be an object or a boolean")),
         };
+        // A `type` JSON Schema does not know is the schema's mistake: say where it is.
+        const TYPES: &[&str] = &["string", "number", "integer", "boolean", "object", "array", "null"];
+        let named: Vec<&Value> = match obj.get("type") {
+            Some(Value::Array(types)) => types.iter().collect(),
+            Some(t) => vec![t],
+            None => vec![],
+        };
+        if let Some(bad) = named.iter().find(|t| !t.as_str().is_some_and(|t| TYPES.contains(&t))) {
+            return Err(self.err(
+                &format!("{}/type", at.ptr),
+                format!("{bad} is not a JSON Schema type (string, number, integer, boolean, object, array, null)"),
+            ));
+        }
         // OpenAPI 3.0 `nullable` applies to whichever construct the rest of the schema is.
         let nullable = obj.get("nullable").and_then(Value::as_bool) == Some(true);
         if let Some(r) = obj.get("$ref") {
@@ -84,6 +97,21 @@ impl Ctx<'_> {
         let ref_at = format!("{}/$ref", at.ptr);
         let r = r.as_str().ok_or_else(|| self.err(&ref_at, "$ref must be a string"))?;
         let target = super::ref_pointer(self.src, r, &ref_at)?;
+        // A chain of bare references that comes back to itself (`x: {$ref: #/properties/x}`)
+        // describes no value at all: typed loosely rather than as a type that contains itself.
+        let mut chain = vec![target.clone()];
+        while let Some(next) = self.doc.pointer(chain.last().expect("not empty")).and_then(|t| {
+            let o = t.as_object()?;
+            let only_ref = o.keys().all(|k| matches!(k.as_str(), "$ref" | "description" | "title"));
+            o.get("$ref").and_then(Value::as_str).filter(|_| only_ref)
+        }) {
+            let next = super::ref_pointer(self.src, next, &ref_at)?;
+            if chain.contains(&next) {
+                self.loose.push(display_path(at.path));
+                return Ok(json!({"description": "Typed loosely: this `$ref` refers only to itself."}));
+            }
+            chain.push(next);
+        }
         // A nullable target is a definition of the value; the reference is its option.
         let nullable = nullable || self.doc.pointer(&target).is_some_and(nullable_schema);
         let def = self.def_for(&target);

@@ -266,3 +266,26 @@ fn a_model_named_like_a_client_method_gets_a_suffix_instead_of_hiding_it() {
     assert!(!platform.contains("pub fn get("), "{platform}");
     assert!(!platform.contains("pub fn events("), "{platform}");
 }
+
+/// Found by a new user: a property that is only a reference to itself, and a `type` JSON Schema
+/// does not know. The first is typed loosely (and compiles, as `tests/fixtures/cases/self-reference.json`
+/// in the corpus step); the second is an error at its pointer.
+#[test]
+fn a_self_reference_is_loose_and_an_unknown_type_is_located() {
+    let file = |text: &str| SchemaFile { path: "mindvideo/hostile.json".into(), text: text.into() };
+    let m = generate_model(
+        &file(r##"{"type":"object","properties":{"prompt":{"type":"string"},"x":{"$ref":"#/properties/x"}}}"##),
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!(m.loose_fields, ["x"]);
+    let err = generate_model(
+        &file(r#"{"type":"object","properties":{"prompt":{"type":"string"},"x":{"type":"foo"}}}"#),
+        &Settings::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "schemas/mindvideo/hostile.json: /properties/x/type: \"foo\" is not a JSON Schema type (string, number, integer, boolean, object, array, null)"
+    );
+}

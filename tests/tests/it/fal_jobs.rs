@@ -220,6 +220,7 @@ async fn a_file_above_90_mb_is_uploaded_in_10_mb_parts_then_completed() {
     assert_eq!(parts.iter().map(|p| p.body.len() as u64).sum::<u64>(), size, "every byte, once");
     assert!(parts.iter().all(|p| p.body.len() as u64 <= mediagen::fal::PART_SIZE));
     let complete = server.requests_to("POST", "/multipart/big.mp4/complete")[0].json();
-    let listed: Vec<Value> = (1..=expected).map(|n| json!({"partNumber": n, "etag": format!("\"etag-{n}\"")})).collect();
+    let listed: Vec<Value> =
+        (1..=expected).map(|n| json!({"partNumber": n, "etag": format!("\"etag-{n}\"")})).collect();
     assert_eq!(complete, json!({"parts": listed}));
 }
