@@ -379,6 +379,15 @@ fn emit_models(
                     m.loose_fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
                 ));
             }
+            if m.has_output {
+                text.push_str("\n//!\n//! Its result is typed: [`Output`], read with `job.output::<Output>()`.");
+            }
+            if !m.loose_output_fields.is_empty() {
+                text.push_str(&format!(
+                    "\n//!\n//! Loosely typed in the output (`serde_json::Value`: no type given, or a `$ref` to nothing): {}.",
+                    m.loose_output_fields.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
             text.push_str("\n\n");
             text.push_str(&m.code);
         }

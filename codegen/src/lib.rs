@@ -78,14 +78,24 @@ pub struct ModelCode {
     pub code: String,
     /// Fields typed `serde_json::Value` because the schema gave nothing better.
     pub loose_fields: Vec<String>,
+    /// Whether the module has a typed `Output` (the document describes the model's result).
+    pub has_output: bool,
+    /// Output fields typed `serde_json::Value`: no type given, or a `$ref` to nothing.
+    pub loose_output_fields: Vec<String>,
 }
 
 /// Generate one model's module code.
 pub fn generate_model(file: &SchemaFile, settings: &Settings) -> Result<ModelCode, Error> {
     let model = source::load(file, settings)?;
     let normalized = normalize::normalize(&model)?;
-    let (code, loose_fields) = rust::model_code(&model, &normalized)?;
-    Ok(ModelCode { model, code, loose_fields })
+    let code = rust::model_code(&model, &normalized)?;
+    Ok(ModelCode {
+        model,
+        code,
+        loose_fields: normalized.loose,
+        has_output: normalized.outputs.contains(normalize::OUTPUT),
+        loose_output_fields: normalized.loose_output,
+    })
 }
 
 /// Generate every model and the module tree around them.

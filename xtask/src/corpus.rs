@@ -13,8 +13,9 @@ use crate::fs::copy_dir;
 /// How one corpus document fared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorpusOutcome {
-    /// Typed and compiled; the fields left as `serde_json::Value`.
-    Typed { loose: Vec<String> },
+    /// Typed and compiled; the fields left as `serde_json::Value`; whether the model has a typed
+    /// `Output`, and its output fields left as `serde_json::Value`.
+    Typed { loose: Vec<String>, output: bool, loose_output: Vec<String> },
     /// The document has no POST operation: it describes no model.
     NoModel(String),
     /// Generation or compilation failed.
@@ -50,6 +51,11 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/') { c } else { '-' })
             .collect();
+        // A fal endpoint id is `owner/app/...`: a file named by its endpoint alone
+        // (`veo3.json`) is filed under `corpus/`.
+        if platform == "fal" && !mapped.contains('/') {
+            mapped = format!("corpus/{mapped}");
+        }
         // Two documents may land on one Rust module (`Flux-Pro` vs `flux_pro`): number the later one.
         let stem = mapped.trim_end_matches(".json").to_string();
         let module_key = |stem: &str| stem.split('/').map(mediagen_codegen::snake).collect::<Vec<_>>().join("::");
@@ -67,7 +73,11 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
                 rows.push(CorpusRow {
                     file: f.path.clone(),
                     id,
-                    outcome: CorpusOutcome::Typed { loose: code.loose_fields.clone() },
+                    outcome: CorpusOutcome::Typed {
+                        loose: code.loose_fields.clone(),
+                        output: code.has_output,
+                        loose_output: code.loose_output_fields.clone(),
+                    },
                 });
                 models.push(code);
             }
@@ -181,16 +191,28 @@ fn module_file(model: &ModelSource, files: &[GeneratedFile]) -> String {
 /// Print the corpus table and totals; an error when any row failed.
 pub fn report_corpus(rows: &[CorpusRow]) -> Result<String> {
     let (mut typed, mut loose_models, mut loose_fields, mut none, mut failed) = (0, 0, 0, 0, 0);
+    let (mut outputs, mut loose_outputs) = (0, 0);
     for row in rows {
+        if let CorpusOutcome::Typed { output, loose_output, .. } = &row.outcome {
+            outputs += usize::from(*output);
+            loose_outputs += loose_output.len();
+        }
         let (status, detail) = match &row.outcome {
-            CorpusOutcome::Typed { loose } if loose.is_empty() => {
+            CorpusOutcome::Typed { loose, loose_output, .. } if loose.is_empty() && loose_output.is_empty() => {
                 typed += 1;
                 ("typed", String::new())
             }
-            CorpusOutcome::Typed { loose } => {
+            CorpusOutcome::Typed { loose, loose_output, .. } => {
                 loose_models += 1;
                 loose_fields += loose.len();
-                ("loose", format!("loose: {}", loose.join(", ")))
+                let mut detail = Vec::new();
+                if !loose.is_empty() {
+                    detail.push(format!("loose: {}", loose.join(", ")));
+                }
+                if !loose_output.is_empty() {
+                    detail.push(format!("loose in the output: {}", loose_output.join(", ")));
+                }
+                ("loose", detail.join("; "))
             }
             CorpusOutcome::NoModel(why) => {
                 none += 1;
@@ -204,7 +226,7 @@ pub fn report_corpus(rows: &[CorpusRow]) -> Result<String> {
         println!("{status:<9} {:<70} {detail}", row.file);
     }
     let summary = format!(
-        "{} schemas: {typed} typed, {loose_models} typed with loose fields ({loose_fields} loose fields), {none} describe no model, {failed} failed",
+        "{} schemas: {typed} typed, {loose_models} typed with loose fields ({loose_fields} loose fields), {none} describe no model, {failed} failed; {outputs} with a typed Output ({loose_outputs} loose output fields)",
         rows.len()
     );
     if failed > 0 {

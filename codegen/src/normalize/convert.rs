@@ -96,7 +96,16 @@ impl Ctx<'_> {
     fn convert_ref(&mut self, r: &Value, at: Site<'_>, nullable: bool) -> Result<Value, Error> {
         let ref_at = format!("{}/$ref", at.ptr);
         let r = r.as_str().ok_or_else(|| self.err(&ref_at, "$ref must be a string"))?;
-        let target = super::ref_pointer(self.src, r, &ref_at)?;
+        let target = match super::ref_pointer(self.src, r, &ref_at) {
+            Ok(target) => target,
+            // An output is read, never sent: a reference to nothing types that field loosely
+            // rather than failing the model.
+            Err(_) if self.output => {
+                self.loose.push(display_path(at.path));
+                return Ok(json!({}));
+            }
+            Err(e) => return Err(e),
+        };
         // A chain of bare references that comes back to itself (`x: {$ref: #/properties/x}`)
         // describes no value at all: typed loosely rather than as a type that contains itself.
         let mut chain = vec![target.clone()];

@@ -34,6 +34,8 @@ pub use rules::{Check, Rule};
 
 /// The name of the root input type in every model module.
 pub const ROOT: &str = "Input";
+/// The name of the root output type, in the model modules whose document describes a result.
+pub const OUTPUT: &str = "Output";
 /// The definition that stands for `crate::MediaInput`.
 pub const MEDIA: &str = "MediaInput";
 
@@ -46,6 +48,11 @@ pub struct Normalized {
     pub rules: Vec<Rule>,
     /// Wire paths of fields left as `serde_json::Value`.
     pub loose: Vec<String>,
+    /// The definitions that make up the output ([`OUTPUT`] and what it reaches); empty when the
+    /// document describes no result.
+    pub outputs: BTreeSet<String>,
+    /// Wire paths of output fields left as `serde_json::Value`.
+    pub loose_output: Vec<String>,
     /// Definition name -> JSON pointer of the schema it was made from, for errors.
     pub origins: BTreeMap<String, String>,
 }
@@ -64,6 +71,9 @@ struct Ctx<'a> {
     union_members: BTreeSet<String>,
     loose: Vec<String>,
     uses_media: bool,
+    /// Converting the output: read leniently (no media, enums as strings, unknown fields and
+    /// dangling references allowed), never validated.
+    output: bool,
 }
 
 /// Normalise the model's input schema.
@@ -128,51 +138,52 @@ pub fn normalize(src: &ModelSource) -> Result<Normalized, Error> {
         origins: BTreeMap::new(),
         loose: Vec::new(),
         uses_media: false,
+        output: false,
     };
-    // The input itself may be a `$ref` to a component: that component is `Input`.
-    let mut root_ptr = src.input_pointer.clone();
-    for _ in 0..32 {
-        match ctx.doc.pointer(&root_ptr).and_then(|s| s.get("$ref")).and_then(Value::as_str) {
-            Some(r) => root_ptr = ref_pointer(src, r, &format!("{root_ptr}/$ref"))?,
-            None => break,
-        }
+    if src.output_pointer.is_some() {
+        ctx.used.insert(OUTPUT.to_ascii_lowercase());
     }
+    // The input itself may be a `$ref` to a component: that component is `Input`.
+    let root_ptr = root_pointer(src, &src.input_pointer)?;
     if ctx.doc.pointer(&root_ptr).is_none() {
         return Err(ctx.err(&root_ptr, "the input schema is missing"));
     }
-    ctx.named.insert(root_ptr.clone(), ROOT.to_string());
-    ctx.queue.push((ROOT.to_string(), root_ptr.clone()));
-
-    while let Some((name, ptr)) = ctx.queue.pop() {
-        let schema = ctx.doc.pointer(&ptr).cloned().unwrap_or(Value::Bool(true));
-        let is_root = name == ROOT;
-        let path = if is_root { String::new() } else { format!("#{name}") };
-        let member = ctx.union_members.contains(&ptr);
-        let at = convert::Site { ptr: &ptr, name: &name, path: &path, is_root, member };
-        let converted = ctx.convert(&schema, at)?;
-        // A nullable `$ref` target: the definition is the value, each reference an option of it
-        // (`convert_ref`); typify would otherwise name the value and its option alike.
-        let converted = match converted.get("anyOf").and_then(Value::as_array) {
-            Some(m) if m.len() == 2 && m.iter().any(is_nullish) => {
-                m.iter().find(|x| !is_nullish(x)).cloned().unwrap_or(json!({}))
-            }
-            _ => converted,
-        };
-        ctx.origins.insert(name.clone(), ptr.clone());
-        ctx.defs.insert(name, converted);
-    }
+    ctx.convert_from(ROOT, &root_ptr)?;
     if ctx.uses_media {
         ctx.defs
             .insert(MEDIA.to_string(), json!({"type": "string", "description": "A URL, or a local file to upload."}));
+    }
+    let input_loose = std::mem::take(&mut ctx.loose);
+
+    // The output: its own definitions in the same namespace (a `$ref` target the input also
+    // reaches is converted again, leniently, under another name).
+    let mut outputs = BTreeSet::new();
+    let output_root = src.output_pointer.as_deref().and_then(|p| root_pointer(src, p).ok());
+    if let Some(out_ptr) = output_root.filter(|p| ctx.doc.pointer(p).is_some()) {
+        let before: BTreeSet<String> = ctx.defs.keys().cloned().collect();
+        ctx.output = true;
+        ctx.named.clear();
+        ctx.union_members.clear();
+        ctx.convert_from(OUTPUT, &out_ptr)?;
+        outputs = ctx.defs.keys().filter(|k| !before.contains(*k)).cloned().collect();
     }
 
     let root_schema = doc.pointer(&root_ptr).cloned().unwrap_or(Value::Null);
     let rules = rules::collect(src, &root_schema, &root_ptr)?;
 
-    let mut loose = ctx.loose;
-    loose.sort();
-    loose.dedup();
-    Ok(Normalized { defs: ctx.defs, rules, loose, origins: ctx.origins })
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    Ok(Normalized {
+        defs: ctx.defs,
+        rules,
+        loose: sorted(input_loose),
+        outputs,
+        loose_output: sorted(ctx.loose),
+        origins: ctx.origins,
+    })
 }
 
 /// `aspect_ratio` -> `AspectRatio`; `16:9 mode` -> `T16x9Mode`; `温柔` -> `WenRou`.
@@ -199,7 +210,44 @@ pub fn pascal(s: &str) -> String {
     out
 }
 
+/// The pointer a schema's chain of `$ref`s ends at (the schema itself when it is no reference).
+fn root_pointer(src: &ModelSource, start: &str) -> Result<String, Error> {
+    let mut ptr = start.to_string();
+    for _ in 0..32 {
+        match src.document.pointer(&ptr).and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+            Some(r) => ptr = ref_pointer(src, r, &format!("{ptr}/$ref"))?,
+            None => break,
+        }
+    }
+    Ok(ptr)
+}
+
 impl Ctx<'_> {
+    /// Convert the root type `name` at `ptr` and everything it reaches.
+    fn convert_from(&mut self, name: &str, ptr: &str) -> Result<(), Error> {
+        self.named.insert(ptr.to_string(), name.to_string());
+        self.queue.push((name.to_string(), ptr.to_string()));
+        while let Some((name, ptr)) = self.queue.pop() {
+            let schema = self.doc.pointer(&ptr).cloned().unwrap_or(Value::Bool(true));
+            let is_root = name == ROOT || name == OUTPUT;
+            let path = if is_root { String::new() } else { format!("#{name}") };
+            let member = self.union_members.contains(&ptr);
+            let at = convert::Site { ptr: &ptr, name: &name, path: &path, is_root, member };
+            let converted = self.convert(&schema, at)?;
+            // A nullable `$ref` target: the definition is the value, each reference an option of
+            // it (`convert_ref`); typify would otherwise name the value and its option alike.
+            let converted = match converted.get("anyOf").and_then(Value::as_array) {
+                Some(m) if m.len() == 2 && m.iter().any(is_nullish) => {
+                    m.iter().find(|x| !is_nullish(x)).cloned().unwrap_or(json!({}))
+                }
+                _ => converted,
+            };
+            self.origins.insert(name.clone(), ptr.clone());
+            self.defs.insert(name, converted);
+        }
+        Ok(())
+    }
+
     fn err(&self, pointer: &str, reason: impl Into<String>) -> Error {
         Error::schema(&self.src.file, pointer, reason)
     }
@@ -227,7 +275,8 @@ impl Ctx<'_> {
             return n.clone();
         }
         let last = ptr.rsplit('/').next().unwrap_or("Type").replace("~1", "/").replace("~0", "~");
-        let name = self.unique_name(&last, "");
+        // An output's `File` meets the input's as `OutputFile`.
+        let name = self.unique_name(&last, if self.output { OUTPUT } else { "" });
         self.named.insert(ptr.to_string(), name.clone());
         self.queue.push((name.clone(), ptr.to_string()));
         name

@@ -35,6 +35,9 @@ impl Ctx<'_> {
             types.clear();
         } else if let Some(c) = obj.get("const") {
             convert_const(c, &mut out);
+            if self.output && c.is_string() {
+                out.remove("enum");
+            }
             types.clear();
         }
 
@@ -85,7 +88,11 @@ impl Ctx<'_> {
     fn convert_enum(&mut self, values: &[Value], path: &str, out: &mut Object) -> bool {
         let has_null = values.iter().any(Value::is_null);
         let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
-        if !values.is_empty() && values.iter().all(|v| v.is_string()) {
+        if !values.is_empty() && values.iter().all(|v| v.is_string()) && self.output {
+            // An output is read leniently: a value the document did not list must not fail a
+            // paid result. The allowed values are in the field's docs.
+            out.insert("type".into(), json!("string"));
+        } else if !values.is_empty() && values.iter().all(|v| v.is_string()) {
             let mut seen = BTreeSet::new();
             let uniq: Vec<Value> = values.into_iter().filter(|v| seen.insert(v.to_string())).cloned().collect();
             out.insert("type".into(), json!("string"));
@@ -137,7 +144,7 @@ impl Ctx<'_> {
     /// `properties`, `required` and `additionalProperties` of an object.
     fn convert_object(&mut self, obj: &Object, at: Site<'_>, out: &mut Object) -> Result<(), Error> {
         // The envelope's `model` is set by the client from the model id.
-        let strip_model = at.is_root && self.src.strip_model;
+        let strip_model = at.is_root && self.src.strip_model && !self.output;
         let props = obj.get("properties").and_then(Value::as_object);
         let mut required: Vec<String> = obj
             .get("required")
@@ -158,7 +165,7 @@ impl Ctx<'_> {
             if let (Some(k), Value::Object(m)) = (constant, &mut c) {
                 let typed = ((k.is_number() || k.is_boolean()) && m.contains_key("type"))
                     || (k.is_string() && m.contains_key("$ref"));
-                if required.contains(wire) && typed && !at.member {
+                if required.contains(wire) && typed && !at.member && !self.output {
                     m.insert("default".into(), k);
                     filled.push(wire.clone());
                 }
@@ -177,6 +184,8 @@ impl Ctx<'_> {
             out.insert("required".into(), json!(required));
         }
         match obj.get("additionalProperties") {
+            // An output never refuses a field the document did not list.
+            Some(Value::Bool(false)) if self.output => {}
             Some(Value::Bool(b)) => {
                 out.insert("additionalProperties".into(), json!(b));
             }
@@ -204,10 +213,11 @@ impl Ctx<'_> {
         let path = if at.path.is_empty() { wire.to_string() } else { format!("{}/{wire}", at.path) };
         let followed = follow_ref(self.doc, prop);
         let docs = docs::field_docs(prop, &followed, self.src.ref_siblings_apply);
-        let mut c = if is_media_single(self.doc, wire, &followed) {
+        // Output URLs stay strings: nothing is uploaded from a result.
+        let mut c = if !self.output && is_media_single(self.doc, wire, &followed) {
             self.uses_media = true;
             or_null(media_ref(), nullable_schema(prop) || nullable_schema(&followed))
-        } else if is_media_array(self.doc, wire, &followed) {
+        } else if !self.output && is_media_array(self.doc, wire, &followed) {
             self.uses_media = true;
             json!({"type": "array", "items": media_ref()})
         } else {

@@ -8,8 +8,9 @@ use quote::{format_ident, quote};
 use super::attrs::{has_serde_flag, serde_rename, serde_value};
 use crate::normalize::ROOT;
 
-/// A builder for every struct typify did not already give one.
-pub(super) fn builders(file: &syn::File) -> Vec<TokenStream> {
+/// A builder for every struct typify did not already give one, except the output's (`skip`): an
+/// output is read, never built.
+pub(super) fn builders(file: &syn::File, skip: &BTreeSet<String>) -> Vec<TokenStream> {
     // Enums with one unit variant (a `const`, or a one-value enum) fill themselves in.
     let single_variant: BTreeMap<String, String> = file
         .items
@@ -32,7 +33,7 @@ pub(super) fn builders(file: &syn::File) -> Vec<TokenStream> {
         .collect();
     struct_infos(file)
         .iter()
-        .filter(|info| !names.contains(&format!("{}Builder", info.ident)))
+        .filter(|info| !names.contains(&format!("{}Builder", info.ident)) && !skip.contains(&info.ident))
         .map(|info| builder(info, info.ident == ROOT, &single_variant))
         .collect()
 }

@@ -15,12 +15,12 @@ mod variants;
 use quote::quote;
 use syn::visit_mut::VisitMut;
 
-use crate::normalize::{Normalized, ROOT};
+use crate::normalize::{Normalized, OUTPUT, ROOT};
 use crate::source::ModelSource;
 use crate::Error;
 
-/// The formatted code of one model module, and its loosely typed fields.
-pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<String>), Error> {
+/// The formatted code of one model module.
+pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<String, Error> {
     let (mut file, wires) = types::type_space(src, norm)?;
 
     variants::rename_enum_variants(&mut file, &wires);
@@ -37,19 +37,33 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
     // The root type's doc names the model (typify would only repeat the type name).
     let mut has_root = false;
     for item in &mut file.items {
-        let (attrs, start) = match item {
-            syn::Item::Struct(s) if s.ident == ROOT => (&mut s.attrs, "Start with [`Input::builder`]."),
-            syn::Item::Enum(e) if e.ident == ROOT => {
-                (&mut e.attrs, "Build one of its forms, then convert it with `Input::from`.")
-            }
+        let (attrs, ident, is_struct) = match item {
+            syn::Item::Struct(s) => (&mut s.attrs, &s.ident, true),
+            syn::Item::Enum(e) => (&mut e.attrs, &e.ident, false),
             _ => continue,
         };
-        has_root = true;
-        let root_doc = format!(" The input of {} (`{}`). {start}", src.title, src.id);
+        let root_doc = if ident == ROOT {
+            has_root = true;
+            let start = if is_struct {
+                "Start with [`Input::builder`]."
+            } else {
+                "Build one of its forms, then convert it with `Input::from`."
+            };
+            format!(" The input of {} (`{}`). {start}", src.title, src.id)
+        } else if ident == OUTPUT && norm.outputs.contains(OUTPUT) {
+            format!(
+                " The result of {} (`{}`), as its document describes it: read it with \
+                 `job.output::<Output>()`. Read leniently: fields and values the document does not \
+                 list are accepted (and dropped).",
+                src.title, src.id
+            )
+        } else {
+            continue;
+        };
         attrs.retain(|a| !a.path().is_ident("doc"));
         attrs.insert(0, syn::parse_quote!(#[doc = #root_doc]));
     }
-    let mut extra = builders::builders(&file);
+    let mut extra = builders::builders(&file, &norm.outputs);
     extra.push(model::model_impl(src, norm, has_root));
 
     let extra_file: syn::File = syn::parse2(quote! { #(#extra)* }).map_err(|e| {
@@ -58,7 +72,7 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<(String, Vec<S
     file.items.extend(extra_file.items);
     file.attrs.clear();
     attrs::SplitDocs.visit_file_mut(&mut file);
-    Ok((prettyplease::unparse(&file), norm.loose.clone()))
+    Ok(prettyplease::unparse(&file))
 }
 
 /// typify's `defaults` module holds helpers for every integer kind whether used or not; unused

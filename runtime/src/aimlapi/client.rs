@@ -96,7 +96,7 @@ impl sealed::Sealed for Aimlapi {
             let followed =
                 call.input.kind() == Kind::Video && answer.get("id").is_some() && answer.get("data").is_none();
             let generation = if followed {
-                let mut g: Generation = serde_json::from_value(Value::Object(answer))
+                let mut g = Generation::from_answer(answer)
                     .map_err(|e| Error::Decode { message: e.to_string(), body: text })?;
                 if g.status.is_empty() {
                     g.status = "queued".into();
@@ -128,6 +128,21 @@ impl sealed::Sealed for Aimlapi {
         if let Some(family) = job.family {
             generation.kind = Some(kind_of(family));
         }
+    }
+
+    /// The generation's answer as sent (the POST's for a synchronous answer, the last `GET`'s for a
+    /// followed one): what the document describes, before any field is normalized.
+    fn result<'a>(
+        _client: &'a Client<Self>,
+        _job: &'a JobRef<Self>,
+        state: &'a Generation,
+    ) -> BoxFuture<'a, Result<Value>> {
+        Box::pin(async move {
+            match &state.answer {
+                Some(answer) => Ok(Value::Object(answer.clone())),
+                None => serde_json::to_value(state).map_err(|e| Error::Encode { message: e.to_string() }),
+            }
+        })
     }
 
     fn job_key(model: &ModelInfo) -> Answer {
@@ -165,7 +180,10 @@ impl Client<Aimlapi> {
         if value.get("id").is_none() && value.get("status").is_none() {
             return Err(crate::error_body::error_from_body(200, &text, family));
         }
-        serde_json::from_value(value).map_err(|e| Error::Decode { message: e.to_string(), body: text })
+        let Value::Object(answer) = value else {
+            return Err(Error::Decode { message: "expected a JSON object".into(), body: text });
+        };
+        Generation::from_answer(answer).map_err(|e| Error::Decode { message: e.to_string(), body: text })
     }
 
     /// Poll a video generation until it ends.

@@ -67,6 +67,11 @@ pub struct Generation {
     /// The kind the model produces, for outputs whose URL tells none.
     #[serde(skip)]
     pub(crate) kind: Option<Kind>,
+    /// The answer exactly as the platform sent it, which a model's typed `Output` reads: the
+    /// fields above are normalized (a made-up id and `completed` for a synchronous answer, ids as
+    /// strings), which the document's answer is not.
+    #[serde(skip)]
+    pub(crate) answer: Option<Map<String, Value>>,
 }
 
 impl Generation {
@@ -75,8 +80,16 @@ impl Generation {
         GenerationStatus::parse(&self.status)
     }
 
+    /// A generation as the platform sent it (`Map`), keeping the answer for `Job::output`.
+    pub(crate) fn from_answer(answer: Map<String, Value>) -> serde_json::Result<Generation> {
+        let mut g: Generation = serde_json::from_value(Value::Object(answer.clone()))?;
+        g.answer = Some(answer);
+        Ok(g)
+    }
+
     /// A synchronous answer (an image generation's `{data: [...]}`) as a completed generation.
     pub(crate) fn completed(mut answer: Map<String, Value>) -> Generation {
+        let sent = answer.clone();
         let id = answer
             .remove("id")
             .and_then(|v| v.as_str().map(String::from).or_else(|| v.as_i64().map(|n| n.to_string())))
@@ -90,6 +103,7 @@ impl Generation {
             error,
             extra: answer,
             kind: None,
+            answer: Some(sent),
         }
     }
 }
@@ -179,6 +193,17 @@ mod tests {
         assert!(g.id.starts_with("sync-"));
         assert_eq!(g.job_status(), JobStatus::Succeeded);
         assert_eq!(g.outputs().len(), 2);
+    }
+
+    #[test]
+    fn the_answer_is_kept_as_sent() {
+        let answer = json!({"id": 42, "data": [{"url": "https://cdn.example.com/x.png"}], "meta": {"usage": null}});
+        let g = Generation::completed(answer.as_object().unwrap().clone());
+        // The state's id is a string and its status is made up; the answer stays as sent.
+        assert_eq!((g.id.as_str(), g.status.as_str()), ("42", "completed"));
+        assert_eq!(g.answer.map(Value::Object), Some(answer.clone()));
+        let g = Generation::from_answer(answer.as_object().unwrap().clone()).unwrap();
+        assert_eq!((g.id.as_str(), g.answer.map(Value::Object)), ("42", Some(answer)));
     }
 
     #[test]

@@ -40,6 +40,10 @@ async fn a_video_generation_is_submitted_to_its_path_and_followed_to_completion(
     assert!(seen.contains(&"generating".to_string()), "{seen:?}");
     let outputs = done.outputs();
     assert_eq!((outputs[0].url.as_str(), outputs[0].kind), ("https://cdn.example.com/gen-7.mp4", Some(Kind::Video)));
+    // The typed output is the last answer as sent.
+    let out: veo_3_1_t2v::Output = job.output().await.unwrap();
+    assert_eq!((out.id.as_str(), out.status.as_str()), ("gen-7", "completed"));
+    assert_eq!(out.video.map(|v| v.url).as_deref(), Some("https://cdn.example.com/gen-7.mp4"));
 
     let posts = server.requests_to("POST", "/v2/video/generations");
     assert_eq!(posts.len(), 1);
@@ -49,6 +53,24 @@ async fn a_video_generation_is_submitted_to_its_path_and_followed_to_completion(
     let gets = server.requests_to("GET", "/v2/video/generations");
     assert!(gets.len() >= 3);
     assert!(gets.iter().all(|g| g.query.as_deref() == Some("generation_id=gen-7")), "{:?}", gets[0].query);
+}
+
+/// A paid result is never lost to what the document did not list: an unknown field, an unknown
+/// status value, a field of a known object the document does not name.
+#[test]
+fn outputs_are_read_leniently() {
+    let answer = json!({
+        "id": "gen-9", "status": "upscaling", "surprise": {"nested": [1, 2]},
+        "video": {"url": "https://cdn.example.com/gen-9.mp4", "duration": 8},
+        "meta": {"usage": {"credits_used": 3.0, "usd_spent": 0.1, "tokens": 9}}
+    });
+    let out: veo_3_1_t2v::Output = serde_json::from_value(answer).unwrap();
+    assert_eq!(out.status, "upscaling");
+    assert_eq!(out.video.unwrap().url, "https://cdn.example.com/gen-9.mp4");
+    assert_eq!(out.meta.and_then(|m| m.usage).map(|u| u.credits_used), Some(3.0));
+    // A field the document requires is still required: that is a broken answer, not leniency.
+    let broken = serde_json::from_value::<veo_3_1_t2v::Output>(json!({"status": "completed"}));
+    assert!(broken.unwrap_err().to_string().contains("missing field `id`"));
 }
 
 #[tokio::test]
@@ -68,6 +90,10 @@ async fn an_image_generation_answers_directly_and_nothing_is_polled() {
     let urls: Vec<String> = done.outputs().into_iter().map(|o| o.url).collect();
     assert_eq!(urls, ["https://cdn.example.com/a.png", "https://cdn.example.com/b.png"]);
     assert_eq!(done.outputs()[0].kind, Some(Kind::Image));
+    // The typed output is the POST's answer; `created` is not in the document and is dropped.
+    let out: gpt_image_1::Output = job.output().await.unwrap();
+    let urls: Vec<_> = out.data.unwrap_or_default().into_iter().filter_map(|d| d.url).collect();
+    assert_eq!(urls, ["https://cdn.example.com/a.png", "https://cdn.example.com/b.png"]);
     assert_eq!(server.requests().len(), 1, "one POST, no polling");
     assert_eq!(server.requests()[0].json(), json!({"prompt": "a red fox", "n": 1, "model": "openai/gpt-image-1"}));
 }

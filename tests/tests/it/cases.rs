@@ -281,3 +281,31 @@ fn required_constants_of_any_type_fill_themselves_in() {
     assert!(m.code.contains(r#"Check::Const("1")"#) && m.code.contains(r#"Check::Const("false")"#));
     assert!(input.contains("pub optional_n: ::std::option::Option<i64>"), "{input}");
 }
+
+#[test]
+fn an_output_is_typed_leniently_beside_the_input() {
+    let m = case("output-lenient");
+    assert!(m.has_output);
+    let output = item(&m.code, "pub struct Output ");
+    // Unknown fields are accepted although the document closes the object; the input stays closed.
+    assert!(!output.contains("deny_unknown_fields"), "{output}");
+    assert_eq!(m.code.matches("deny_unknown_fields").count(), 1, "only `Input`: {}", m.code);
+    // Enum and constant values are strings: a value the document does not list reads too; the
+    // docs list the values.
+    assert!(output.contains("pub status: ::std::string::String,"), "{output}");
+    assert!(output.contains("/// Allowed values: `done`, `failed`."), "{output}");
+    assert!(output.contains("pub object: ::std::string::String,"), "{output}");
+    assert!(item(&m.code, "pub struct OutputThumbnailsItem")
+        .contains("pub size: ::std::option::Option<::std::string::String>"));
+    // The `File` the input also reaches is the output's own type, its URL a plain string.
+    assert!(output.contains("pub video: OutputFile,"), "{output}");
+    assert!(item(&m.code, "pub struct OutputFile").contains("pub url: ::std::string::String,"));
+    assert!(item(&m.code, "pub struct File").contains("MediaInput"), "{}", m.code);
+    // `model` is a field of the answer, not the envelope's; a reference to nothing is loose.
+    assert!(output.contains("pub model: ::std::option::Option<::std::string::String>"), "{output}");
+    assert!(output.contains("pub debug: ::std::option::Option<::serde_json::Value>"), "{output}");
+    assert_eq!((m.loose_output_fields.as_slice(), m.loose_fields.len()), (&["debug".to_string()][..], 0));
+    // Read, never built: no builder, no rules.
+    assert!(!m.code.contains("OutputBuilder") && !m.code.contains("OutputFileBuilder"), "{}", m.code);
+    assert!(!m.code.contains(r#"path: "status""#), "{}", m.code);
+}

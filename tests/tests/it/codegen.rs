@@ -289,3 +289,35 @@ fn a_self_reference_is_loose_and_an_unknown_type_is_located() {
         "schemas/mindvideo/hostile.json: /properties/x/type: \"foo\" is not a JSON Schema type (string, number, integer, boolean, object, array, null)"
     );
 }
+
+/// Every shipped fal and AI/ML API model whose document describes its result has a typed
+/// `Output`: fal's `GET .../requests/{request_id}` answer, AI/ML API's POST answer (read here
+/// from the documents, not from codegen).
+#[test]
+fn every_shipped_fal_and_aimlapi_model_with_a_described_result_has_a_typed_output() {
+    let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for file in shipped_schemas() {
+        let platform = file.path.split('/').next().unwrap_or_default().to_string();
+        let (method, codes): (&str, &[&str]) = match platform.as_str() {
+            "fal" => ("get", &["200"]),
+            "aimlapi" => ("post", &["200", "201"]),
+            _ => continue,
+        };
+        let doc: serde_json::Value = serde_json::from_str(&file.text).unwrap();
+        let described = doc["paths"].as_object().unwrap().iter().any(|(path, item)| {
+            (platform != "fal" || path.ends_with("/requests/{request_id}"))
+                && codes
+                    .iter()
+                    .any(|c| item[method]["responses"][c]["content"]["application/json"]["schema"].is_object())
+        });
+        let code = generate_model(&file, &Settings::default()).unwrap();
+        assert_eq!(code.has_output, described, "{}", file.path);
+        assert_eq!(code.code.contains("\npub struct Output {"), described, "{}", file.path);
+        assert!(code.loose_output_fields.is_empty(), "{}: {:?}", file.path, code.loose_output_fields);
+        let count = counts.entry(platform).or_default();
+        count.0 += 1;
+        count.1 += usize::from(code.has_output);
+    }
+    assert_eq!(counts["fal"], (20, 20));
+    assert_eq!(counts["aimlapi"], (34, 34));
+}

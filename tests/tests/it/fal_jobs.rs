@@ -56,9 +56,10 @@ async fn a_job_streams_its_status_finishes_by_polling_when_the_stream_breaks_and
     assert!(seen.contains(&(JobStatus::Queued, Some("queue position 1".into()))), "{seen:?}");
     assert!(seen.contains(&(JobStatus::Running, Some("rendering frame 10".into()))), "{seen:?}");
 
-    // The output, read from the result.
-    let out: Value = job.output().await.unwrap();
-    assert_eq!(out["video"]["url"], "https://fal.media/files/cat.mp4");
+    // The typed output, read from the result; `seed` is not in the document and is dropped.
+    let out: veo3::Output = job.output().await.unwrap();
+    assert_eq!(out.video.url, "https://fal.media/files/cat.mp4");
+    assert_eq!((out.video.content_type.as_deref(), out.video.file_size), (Some("video/mp4"), Some(1234)));
 
     let posts = server.requests_to("POST", SUBMIT);
     assert_eq!(posts.len(), 1, "one submit");

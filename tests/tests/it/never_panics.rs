@@ -123,11 +123,12 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_schemas_give_code_or_a_located_error(s in schema(), openapi in any::<bool>()) {
+    fn random_schemas_give_code_or_a_located_error(s in schema(), out in schema(), openapi in any::<bool>()) {
         quiet();
         let text = if openapi {
             json!({"openapi": "3.0.3", "info": {"title": "x", "version": "1"}, "paths": {"/v1/x": {"post": {
-                "requestBody": {"content": {"application/json": {"schema": s}}}}}}}).to_string()
+                "requestBody": {"content": {"application/json": {"schema": s}}},
+                "responses": {"200": {"content": {"application/json": {"schema": out}}}}}}}}).to_string()
         } else {
             s.to_string()
         };

@@ -173,12 +173,19 @@ pub(super) fn document(rng: &mut Rng) -> Value {
     if openapi {
         let version = rng.pick(&["3.1.0", "3.0.3"]);
         defs.insert("Body".into(), root);
+        // Most documents also describe the answer: the model's typed output, read leniently.
+        let mut post = json!({"requestBody": {"content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Body"}
+        }}}});
+        if rng.below(3) > 0 {
+            let count = 1 + rng.below(6);
+            post["responses"] =
+                json!({"200": {"content": {"application/json": {"schema": object(rng, 3, &refs, count)}}}});
+        }
         json!({
             "openapi": version,
             "info": {"title": "Fuzz", "version": "1"},
-            "paths": {"/generate": {"post": {"requestBody": {"content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Body"}
-            }}}}}},
+            "paths": {"/generate": {"post": post}},
             "components": {"schemas": defs}
         })
     } else {

@@ -2,6 +2,8 @@
 //! flux/kontext-pro/text-to-image: Image generation with flux/kontext-pro/text-to-image on AIML API (`POST /v1/images/generations`).
 //!
 //! Model id `aimlapi/flux/flux-kontext-pro-text-to-image`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -137,6 +139,26 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<i64>,
 }
+/// The result of flux/kontext-pro/text-to-image (`aimlapi/flux/flux-kontext-pro-text-to-image`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// The list of generated images.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::std::vec::Vec<OutputDataItem>>,
+    /// Additional details about the generation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<OutputMeta>,
+}
+/// One item of `data`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputDataItem {
+    /// The base64-encoded JSON of the generated image.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub b64_json: ::std::option::Option<::std::string::String>,
+    /// The URL where the file can be downloaded from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+}
 /// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
@@ -193,6 +215,18 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+/// The type of `meta`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputMeta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<OutputMetaUsage>,
+}
+/// The type of `meta.usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputMetaUsage {
+    /// The number of tokens consumed during generation.
+    pub credits_used: f64,
 }
 /// The type of `safety_tolerance`.
 #[derive(

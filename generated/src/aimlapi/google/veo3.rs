@@ -2,6 +2,8 @@
 //! google/veo3: Video generation with google/veo3 on AIML API (`POST /v2/video/generations`).
 //!
 //! Model id `aimlapi/google/veo3`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -96,6 +98,50 @@ pub struct Input {
     /// Varying the seed integer is a way to get different results for the same other request parameters. Using the same value for an identical request will produce similar results. If unspecified, a random number is chosen.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<i64>,
+}
+/// The result of google/veo3 (`aimlapi/google/veo3`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Description of the error, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<OutputError>,
+    /// The ID of the generated video.
+    pub id: ::std::string::String,
+    /// Additional details about the generation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<OutputMeta>,
+    /// The current status of the generation task.
+    ///
+    /// Allowed values: `queued`, `generating`, `completed`, `error`.
+    pub status: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video: ::std::option::Option<OutputVideo>,
+}
+/// The type of `error`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputError {
+    pub message: ::std::string::String,
+    pub name: ::std::string::String,
+}
+/// The type of `meta`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputMeta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<OutputMetaUsage>,
+}
+/// The type of `meta.usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputMetaUsage {
+    /// The number of tokens consumed during generation.
+    pub credits_used: f64,
+}
+/// The type of `video`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputVideo {
+    /// The URL where the file can be downloaded from.
+    ///
+    /// Format: `uri`.
+    pub url: ::std::string::String,
 }
 /// The type of `resolution`.
 #[derive(

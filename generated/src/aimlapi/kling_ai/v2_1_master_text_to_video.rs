@@ -2,6 +2,8 @@
 //! klingai/v2.1-master-text-to-video: Video generation with klingai/v2.1-master-text-to-video on AIML API (`POST /v2/video/generations`).
 //!
 //! Model id `aimlapi/kling-ai/v2.1-master-text-to-video`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `advanced_camera_control`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -257,6 +259,50 @@ pub struct Input {
     /// Provider routing override. `kling` (alias `klingai`) runs native Kling with no fallback; `fal` runs the fal.ai mirror; `auto` (default) uses the Kling -> fal.ai fallback chain. Case-insensitive.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub provider: ::std::option::Option<::std::string::String>,
+}
+/// The result of klingai/v2.1-master-text-to-video (`aimlapi/kling-ai/v2.1-master-text-to-video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Description of the error, if any.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<OutputError>,
+    /// The ID of the generated video.
+    pub id: ::std::string::String,
+    /// Additional details about the generation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<OutputMeta>,
+    /// The current status of the generation task.
+    ///
+    /// Allowed values: `queued`, `generating`, `completed`, `error`.
+    pub status: ::std::string::String,
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub video: ::std::option::Option<OutputVideo>,
+}
+/// The type of `error`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputError {
+    pub message: ::std::string::String,
+    pub name: ::std::string::String,
+}
+/// The type of `meta`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputMeta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<OutputMetaUsage>,
+}
+/// The type of `meta.usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputMetaUsage {
+    /// The number of tokens consumed during generation.
+    pub credits_used: f64,
+}
+/// The type of `video`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputVideo {
+    /// The URL where the file can be downloaded from.
+    ///
+    /// Format: `uri`.
+    pub url: ::std::string::String,
 }
 pub use crate::__private::model::error;
 /// Builder for [`AdvancedCameraControl`]: set fields, then [`build`](Self::build).

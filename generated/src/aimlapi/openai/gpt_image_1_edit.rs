@@ -2,6 +2,8 @@
 //! openai/gpt-image-1: Image editing with openai/gpt-image-1 on AIML API (`POST /images/edits`).
 //!
 //! Model id `aimlapi/openai/gpt-image-1-edit`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `background`.
 #[derive(
@@ -121,6 +123,26 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub size: ::std::option::Option<Size>,
 }
+/// The result of openai/gpt-image-1 (`aimlapi/openai/gpt-image-1-edit`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// The list of generated images.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::std::vec::Vec<OutputDataItem>>,
+    /// Additional details about the generation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<OutputMeta>,
+}
+/// One item of `data`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputDataItem {
+    /// The base64-encoded JSON of the generated image.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub b64_json: ::std::option::Option<::std::string::String>,
+    /// The URL where the file can be downloaded from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+}
 /// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
@@ -182,6 +204,20 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+/// The type of `meta`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputMeta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<OutputMetaUsage>,
+}
+/// The type of `meta.usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputMetaUsage {
+    /// The number of tokens consumed during generation.
+    pub credits_used: f64,
+    /// The total amount of money spent by the user in USD.
+    pub usd_spent: f64,
 }
 /// The type of `quality`.
 #[derive(

@@ -2,6 +2,8 @@
 //! recraft-v3: Image generation with recraft-v3 on AIML API (`POST /v1/images/generations`).
 //!
 //! Model id `aimlapi/recraft-ai/recraft-v3`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// One item of `colors`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -146,6 +148,38 @@ pub struct Input {
     /// Default (applied by the platform when unset): `"realistic_image"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<Style>,
+}
+/// The result of recraft-v3 (`aimlapi/recraft-ai/recraft-v3`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// The list of generated images.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::std::vec::Vec<OutputDataItem>>,
+    /// Additional details about the generation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<OutputMeta>,
+}
+/// One item of `data`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputDataItem {
+    /// The base64-encoded JSON of the generated image.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub b64_json: ::std::option::Option<::std::string::String>,
+    /// The URL where the file can be downloaded from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+}
+/// The type of `meta`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputMeta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<OutputMetaUsage>,
+}
+/// The type of `meta.usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputMetaUsage {
+    /// The number of tokens consumed during generation.
+    pub credits_used: f64,
 }
 /// The type of `style`.
 #[derive(

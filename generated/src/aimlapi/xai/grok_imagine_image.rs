@@ -2,6 +2,8 @@
 //! x-ai/grok-imagine-image: Image generation with x-ai/grok-imagine-image on AIML API (`POST /v1/images/generations`).
 //!
 //! Model id `aimlapi/xai/grok-imagine-image`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -149,6 +151,38 @@ pub struct Input {
     /// Default (applied by the platform when unset): `"url"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response_format: ::std::option::Option<ResponseFormat>,
+}
+/// The result of x-ai/grok-imagine-image (`aimlapi/xai/grok-imagine-image`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct Output {
+    /// The list of generated images.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::std::vec::Vec<OutputDataItem>>,
+    /// Additional details about the generation.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub meta: ::std::option::Option<OutputMeta>,
+}
+/// One item of `data`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputDataItem {
+    /// The base64-encoded JSON of the generated image.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub b64_json: ::std::option::Option<::std::string::String>,
+    /// The URL where the file can be downloaded from.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub url: ::std::option::Option<::std::string::String>,
+}
+/// The type of `meta`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputMeta {
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub usage: ::std::option::Option<OutputMetaUsage>,
+}
+/// The type of `meta.usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct OutputMetaUsage {
+    /// The number of tokens consumed during generation.
+    pub credits_used: f64,
 }
 /// The type of `resolution`.
 #[derive(

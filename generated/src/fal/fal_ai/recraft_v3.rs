@@ -2,7 +2,29 @@
 //! fal-ai/recraft-v3: Image model fal-ai/recraft-v3 on fal.ai (`POST /fal-ai/recraft-v3`).
 //!
 //! Model id `fal/fal-ai/recraft-v3`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File data
+    ///
+    /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_data: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// `ImageSize`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct ImageSize {
@@ -147,6 +169,12 @@ pub struct Input {
     /// Format: `uuid4`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style_id: ::std::option::Option<::std::string::String>,
+}
+/// The result of fal-ai/recraft-v3 (`fal/fal-ai/recraft-v3`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Images
+    pub images: ::std::vec::Vec<File>,
 }
 /// `RgbColor`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]

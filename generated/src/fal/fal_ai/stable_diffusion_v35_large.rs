@@ -2,6 +2,8 @@
 //! fal-ai/stable-diffusion-v35-large: Image model fal-ai/stable-diffusion-v35-large on fal.ai (`POST /fal-ai/stable-diffusion-v35-large`).
 //!
 //! Model id `fal/fal-ai/stable-diffusion-v35-large`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// `ControlNet`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -29,6 +31,21 @@ pub struct ControlNet {
     /// Range: 0 ≤ x ≤ 1.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_percentage: ::std::option::Option<f64>,
+}
+/// `Image`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Image {
+    /// Content Type
+    ///
+    /// Default (applied by the platform when unset): `"image/jpeg"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// Height
+    pub height: i64,
+    /// Url
+    pub url: ::std::string::String,
+    /// Width
+    pub width: i64,
 }
 /// `ImageSize`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -252,6 +269,21 @@ pub struct LoraWeight {
     /// Range: 0 ≤ x ≤ 4.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scale: ::std::option::Option<f64>,
+}
+/// The result of fal-ai/stable-diffusion-v35-large (`fal/fal-ai/stable-diffusion-v35-large`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Whether the generated images contain NSFW concepts.
+    pub has_nsfw_concepts: ::std::vec::Vec<bool>,
+    /// The generated image files info.
+    pub images: ::std::vec::Vec<Image>,
+    /// The prompt used for generating the image.
+    pub prompt: ::std::string::String,
+    /// Seed of the generated Image. It will be the same value of the one passed in the
+    ///            input or the randomly generated that was used in case none was passed.
+    pub seed: i64,
+    /// Timings
+    pub timings: ::std::collections::HashMap<::std::string::String, f64>,
 }
 /// The type of `output_format`.
 #[derive(

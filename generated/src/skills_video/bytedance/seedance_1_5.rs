@@ -2,6 +2,8 @@
 //! Seedance 1.5: ByteDance Seedance 1.5 text- and image-to-video generation with optional native audio.
 //!
 //! Model id `skills-video/bytedance/seedance-1.5`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -144,6 +146,39 @@ pub struct Input {
     /// Range: -9007199254740991 ≤ x ≤ 9007199254740991.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<i64>,
+}
+/// The result of Seedance 1.5 (`skills-video/bytedance/seedance-1.5`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Machine-readable generation error code. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Generation id.
+    pub id: ::std::string::String,
+    /// Normalized input payload for the generation task.
+    pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Sanitized human-readable failure message. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Queue status
+    ///
+    /// Allowed values: `IN_QUEUE`, `IN_PROGRESS`, `COMPLETED`, `FAILED`, `CANCELED`.
+    pub status: ::std::string::String,
+    /// Credit usage breakdown for the request
+    pub usage: OutputUsage,
+}
+/// The type of `usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputUsage {
+    /// Credits taken from the permanent balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permanent: ::std::option::Option<f64>,
+    /// Credits taken from the subscription balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription: ::std::option::Option<f64>,
+    /// Total credits charged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<f64>,
 }
 /// The type of `resolution`.
 #[derive(

@@ -2,6 +2,8 @@
 //! Nano Banana Pro: Google image generation and editing from a prompt and optional reference images, up to 4K.
 //!
 //! Model id `skills-video/google/nano-banana-pro`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -131,6 +133,26 @@ pub struct Input {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resolution: ::std::option::Option<Resolution>,
 }
+/// The result of Nano Banana Pro (`skills-video/google/nano-banana-pro`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Machine-readable generation error code. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Generation id.
+    pub id: ::std::string::String,
+    /// Normalized input payload for the generation task.
+    pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Sanitized human-readable failure message. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Queue status
+    ///
+    /// Allowed values: `IN_QUEUE`, `IN_PROGRESS`, `COMPLETED`, `FAILED`, `CANCELED`.
+    pub status: ::std::string::String,
+    /// Credit usage breakdown for the request
+    pub usage: OutputUsage,
+}
 /// The type of `output_format`.
 #[derive(
     ::serde::Deserialize,
@@ -192,6 +214,19 @@ impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+/// The type of `usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputUsage {
+    /// Credits taken from the permanent balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permanent: ::std::option::Option<f64>,
+    /// Credits taken from the subscription balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription: ::std::option::Option<f64>,
+    /// Total credits charged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<f64>,
 }
 /// The type of `resolution`.
 #[derive(

@@ -2,6 +2,8 @@
 //! fal-ai/flux/dev: Image model fal-ai/flux/dev on fal.ai (`POST /fal-ai/flux/dev`).
 //!
 //! Model id `fal/fal-ai/flux/dev`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `acceleration`.
 #[derive(
@@ -64,6 +66,21 @@ impl ::std::convert::TryFrom<::std::string::String> for Acceleration {
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+/// `Image`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Image {
+    /// Content Type
+    ///
+    /// Default (applied by the platform when unset): `"image/jpeg"`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// Height
+    pub height: i64,
+    /// Url
+    pub url: ::std::string::String,
+    /// Width
+    pub width: i64,
 }
 /// `ImageSize`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
@@ -230,6 +247,21 @@ pub struct Input {
     /// Default (applied by the platform when unset): `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<bool>,
+}
+/// The result of fal-ai/flux/dev (`fal/fal-ai/flux/dev`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Whether the generated images contain NSFW concepts.
+    pub has_nsfw_concepts: ::std::vec::Vec<bool>,
+    /// The generated image files info.
+    pub images: ::std::vec::Vec<Image>,
+    /// The prompt used for generating the image.
+    pub prompt: ::std::string::String,
+    /// Seed of the generated Image. It will be the same value of the one passed in the
+    ///            input or the randomly generated that was used in case none was passed.
+    pub seed: i64,
+    /// Timings
+    pub timings: ::std::collections::HashMap<::std::string::String, f64>,
 }
 /// The type of `output_format`.
 #[derive(

@@ -2,7 +2,29 @@
 //! fal-ai/minimax/video-01-live: Video model fal-ai/minimax/video-01-live on fal.ai (`POST /fal-ai/minimax/video-01-live`).
 //!
 //! Model id `fal/fal-ai/minimax/video-01-live`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File data
+    ///
+    /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_data: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// The input of fal-ai/minimax/video-01-live (`fal/fal-ai/minimax/video-01-live`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -13,6 +35,12 @@ pub struct Input {
     /// Default (applied by the platform when unset): `true`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prompt_optimizer: ::std::option::Option<bool>,
+}
+/// The result of fal-ai/minimax/video-01-live (`fal/fal-ai/minimax/video-01-live`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The generated video
+    pub video: File,
 }
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).

@@ -2,6 +2,8 @@
 //! fal-ai/nano-banana-pro/edit: Image model fal-ai/nano-banana-pro/edit on fal.ai (`POST /fal-ai/nano-banana-pro/edit`).
 //!
 //! Model id `fal/fal-ai/nano-banana-pro/edit`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -105,6 +107,27 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
+/// `Image`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Image {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The height of the image in pixels.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub height: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+    /// The width of the image in pixels.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub width: ::std::option::Option<i64>,
+}
 /// The input of fal-ai/nano-banana-pro/edit (`fal/fal-ai/nano-banana-pro/edit`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -151,6 +174,12 @@ pub struct Input {
     /// Default (applied by the platform when unset): `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<bool>,
+}
+/// The result of fal-ai/nano-banana-pro/edit (`fal/fal-ai/nano-banana-pro/edit`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The generated or edited images
+    pub images: ::std::vec::Vec<Image>,
 }
 /// The type of `output_format`.
 #[derive(

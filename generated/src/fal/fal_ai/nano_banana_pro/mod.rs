@@ -2,6 +2,8 @@
 //! fal-ai/nano-banana-pro: Image model fal-ai/nano-banana-pro on fal.ai (`POST /fal-ai/nano-banana-pro`).
 //!
 //! Model id `fal/fal-ai/nano-banana-pro`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -100,6 +102,26 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File data
+    ///
+    /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_data: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// The input of fal-ai/nano-banana-pro (`fal/fal-ai/nano-banana-pro`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -134,6 +156,15 @@ pub struct Input {
     /// Default (applied by the platform when unset): `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<bool>,
+}
+/// The result of fal-ai/nano-banana-pro (`fal/fal-ai/nano-banana-pro`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Text description of generated image
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub description: ::std::option::Option<::std::string::String>,
+    /// Images
+    pub images: ::std::vec::Vec<File>,
 }
 /// The type of `output_format`.
 #[derive(

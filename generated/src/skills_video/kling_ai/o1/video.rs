@@ -2,6 +2,8 @@
 //! Kling O1 Video: Kling O1 video generation; the `feature` field selects frame-to-video or text-to-video.
 //!
 //! Model id `skills-video/kling-ai/o1/video`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The input of Kling O1 Video (`skills-video/kling-ai/o1/video`). Build one of its forms, then convert it with `Input::from`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -302,6 +304,39 @@ impl ::std::convert::TryFrom<::std::string::String> for KlingO1TextToVideoInputQ
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
+}
+/// The result of Kling O1 Video (`skills-video/kling-ai/o1/video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Machine-readable generation error code. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Generation id.
+    pub id: ::std::string::String,
+    /// Normalized input payload for the generation task.
+    pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Sanitized human-readable failure message. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Queue status
+    ///
+    /// Allowed values: `IN_QUEUE`, `IN_PROGRESS`, `COMPLETED`, `FAILED`, `CANCELED`.
+    pub status: ::std::string::String,
+    /// Credit usage breakdown for the request
+    pub usage: OutputUsage,
+}
+/// The type of `usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputUsage {
+    /// Credits taken from the permanent balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permanent: ::std::option::Option<f64>,
+    /// Credits taken from the subscription balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription: ::std::option::Option<f64>,
+    /// Total credits charged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<f64>,
 }
 pub use crate::__private::model::error;
 /// Builder for [`KlingO1FrameToVideoInput`]: set fields, then [`build`](Self::build).

@@ -2,6 +2,8 @@
 //! Kling 3.0: Kling 3.0 text- and image-to-video generation with optional audio, in standard or pro quality.
 //!
 //! Model id `skills-video/kling-ai/v3/video`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -117,6 +119,39 @@ pub struct Input {
     /// Default (applied by the platform when unset): `"standard"`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quality: ::std::option::Option<Quality>,
+}
+/// The result of Kling 3.0 (`skills-video/kling-ai/v3/video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Machine-readable generation error code. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    /// Generation id.
+    pub id: ::std::string::String,
+    /// Normalized input payload for the generation task.
+    pub input: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Sanitized human-readable failure message. Present when status is FAILED.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::std::string::String>,
+    /// Queue status
+    ///
+    /// Allowed values: `IN_QUEUE`, `IN_PROGRESS`, `COMPLETED`, `FAILED`, `CANCELED`.
+    pub status: ::std::string::String,
+    /// Credit usage breakdown for the request
+    pub usage: OutputUsage,
+}
+/// The type of `usage`.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+pub struct OutputUsage {
+    /// Credits taken from the permanent balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub permanent: ::std::option::Option<f64>,
+    /// Credits taken from the subscription balance.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub subscription: ::std::option::Option<f64>,
+    /// Total credits charged.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub total: ::std::option::Option<f64>,
 }
 /// The type of `quality`.
 #[derive(

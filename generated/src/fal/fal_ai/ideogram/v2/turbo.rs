@@ -2,6 +2,8 @@
 //! fal-ai/ideogram/v2/turbo: Image model fal-ai/ideogram/v2/turbo on fal.ai (`POST /fal-ai/ideogram/v2/turbo`).
 //!
 //! Model id `fal/fal-ai/ideogram/v2/turbo`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -105,6 +107,21 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// The input of fal-ai/ideogram/v2/turbo (`fal/fal-ai/ideogram/v2/turbo`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -140,6 +157,14 @@ pub struct Input {
     /// Default (applied by the platform when unset): `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<bool>,
+}
+/// The result of fal-ai/ideogram/v2/turbo (`fal/fal-ai/ideogram/v2/turbo`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// Images
+    pub images: ::std::vec::Vec<File>,
+    /// Seed used for the random number generator
+    pub seed: i64,
 }
 /// The type of `style`.
 #[derive(

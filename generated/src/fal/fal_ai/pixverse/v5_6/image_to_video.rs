@@ -2,6 +2,8 @@
 //! fal-ai/pixverse/v5.6/image-to-video: Video model fal-ai/pixverse/v5.6/image-to-video on fal.ai (`POST /fal-ai/pixverse/v5.6/image-to-video`).
 //!
 //! Model id `fal/fal-ai/pixverse/v5.6/image-to-video`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `duration`.
 #[derive(
@@ -65,6 +67,26 @@ impl ::std::convert::TryFrom<::std::string::String> for Duration {
         value.parse()
     }
 }
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File data
+    ///
+    /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_data: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// The input of fal-ai/pixverse/v5.6/image-to-video (`fal/fal-ai/pixverse/v5.6/image-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -108,6 +130,12 @@ pub struct Input {
     /// Allowed values: `enabled`, `disabled`, `auto`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub thinking_type: ::std::option::Option<ThinkingType>,
+}
+/// The result of fal-ai/pixverse/v5.6/image-to-video (`fal/fal-ai/pixverse/v5.6/image-to-video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The generated video
+    pub video: File,
 }
 /// The type of `resolution`.
 #[derive(

@@ -2,7 +2,30 @@
 //! fal-ai/bytedance/seedream/v4/edit: Image model fal-ai/bytedance/seedream/v4/edit on fal.ai (`POST /fal-ai/bytedance/seedream/v4/edit`).
 //!
 //! Model id `fal/fal-ai/bytedance/seedream/v4/edit`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
+/// `Image`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Image {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The height of the image in pixels.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub height: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+    /// The width of the image in pixels.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub width: ::std::option::Option<i64>,
+}
 /// The type of `image_size`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -66,6 +89,15 @@ pub struct Input {
     /// Default (applied by the platform when unset): `false`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<bool>,
+}
+/// The result of fal-ai/bytedance/seedream/v4/edit (`fal/fal-ai/bytedance/seedream/v4/edit`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The generated/edited images
+    pub images: ::std::vec::Vec<Image>,
+    /// The seed used for generation
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub seed: ::std::option::Option<i64>,
 }
 pub use crate::__private::model::error;
 /// Builder for [`ImageSizeVariant1`]: set fields, then [`build`](Self::build).

@@ -2,6 +2,8 @@
 //! fal-ai/kling-video/v2.1/master/image-to-video: Automatically generated schema for Kling 2.1 Master – Image to Video model
 //!
 //! Model id `fal/fal-ai/kling-video/v2.1/master/image-to-video`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `duration`.
 #[derive(
@@ -60,6 +62,26 @@ impl ::std::convert::TryFrom<::std::string::String> for Duration {
         value.parse()
     }
 }
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File data
+    ///
+    /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_data: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// The input of fal-ai/kling-video/v2.1/master/image-to-video (`fal/fal-ai/kling-video/v2.1/master/image-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -92,6 +114,12 @@ pub struct Input {
     ///
     /// Maximum length: 2500.
     pub prompt: ::std::string::String,
+}
+/// The result of fal-ai/kling-video/v2.1/master/image-to-video (`fal/fal-ai/kling-video/v2.1/master/image-to-video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The generated video
+    pub video: File,
 }
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).

@@ -2,6 +2,8 @@
 //! fal-ai/bytedance/seedance/v1/pro/text-to-video: Video model fal-ai/bytedance/seedance/v1/pro/text-to-video on fal.ai (`POST /fal-ai/bytedance/seedance/v1/pro/text-to-video`).
 //!
 //! Model id `fal/fal-ai/bytedance/seedance/v1/pro/text-to-video`.
+//!
+//! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
 #[derive(
@@ -80,6 +82,26 @@ impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
         value.parse()
     }
 }
+/// `File`
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct File {
+    /// The mime type of the file.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub content_type: ::std::option::Option<::std::string::String>,
+    /// File data
+    ///
+    /// Format: `binary`.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_data: ::std::option::Option<::std::string::String>,
+    /// The name of the file. It will be auto-generated if not provided.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_name: ::std::option::Option<::std::string::String>,
+    /// The size of the file in bytes.
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub file_size: ::std::option::Option<i64>,
+    /// The URL where the file can be downloaded from.
+    pub url: ::std::string::String,
+}
 /// The input of fal-ai/bytedance/seedance/v1/pro/text-to-video (`fal/fal-ai/bytedance/seedance/v1/pro/text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -118,6 +140,15 @@ pub struct Input {
     /// Default (applied by the platform when unset): `-1`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub seed: ::std::option::Option<i64>,
+}
+/// The result of fal-ai/bytedance/seedance/v1/pro/text-to-video (`fal/fal-ai/bytedance/seedance/v1/pro/text-to-video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct Output {
+    /// The seed used for generation
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub seed: ::std::option::Option<i64>,
+    /// The generated video
+    pub video: File,
 }
 /// The type of `resolution`.
 #[derive(

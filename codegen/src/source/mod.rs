@@ -1,5 +1,8 @@
 //! Reading a schema file: which model it describes and where its input schema is.
 
+mod kind;
+mod output;
+
 use serde_json::Value;
 
 use crate::{Error, SchemaFile, Settings};
@@ -119,6 +122,9 @@ pub struct ModelSource {
     pub document: Value,
     /// JSON pointer of the input schema inside the document ("" for a JSON Schema file).
     pub input_pointer: String,
+    /// JSON pointer of the schema of the model's result, where the document describes one
+    /// (OpenAPI documents only; see `source/output.rs` for where each platform keeps it).
+    pub output_pointer: Option<String>,
     /// Whether keywords beside a `$ref` apply (OpenAPI 3.1, JSON Schema 2019-09 and later, and a
     /// JSON Schema file that names no draft) or are ignored as the spec says (OpenAPI 3.0,
     /// Swagger 2, JSON Schema draft-07 and earlier).
@@ -161,6 +167,8 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
     };
     let input = document.pointer(&input_pointer).cloned().unwrap_or(Value::Null);
     let input = follow_ref(&document, &input);
+    let output_pointer = post_path.as_deref().and_then(|p| output::output_pointer(platform, &document, p));
+    let output = output_pointer.as_deref().and_then(|p| document.pointer(p)).map(|o| follow_ref(&document, o));
 
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty()).map(String::from);
     let last = path.rsplit('/').next().unwrap_or(&path).to_string();
@@ -209,7 +217,8 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
         _ => false,
     };
 
-    let kind = kind_of(platform, &path, post_path.as_deref(), &document, &input, &title, &summary);
+    let kind =
+        kind::kind_of(platform, &path, post_path.as_deref(), &document, output.as_ref(), &input, &title, &summary);
     let endpoint = match platform {
         Platform::SkillsVideo => format!("/v1/generation/{path}"),
         Platform::Mindvideo => "/api/v1/tasks".to_string(),
@@ -274,6 +283,7 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
         ref_siblings_apply: ref_siblings_apply(&document),
         document,
         input_pointer,
+        output_pointer,
     })
 }
 
@@ -406,148 +416,6 @@ fn find_request_body(doc: &Value) -> Result<(String, Value, String), (String, St
         .ok_or_else(|| (format!("{body_pointer}/content"), "the request body has no schema".to_string()))?;
     let esc = media.replace('~', "~0").replace('/', "~1");
     Ok((format!("{body_pointer}/content/{esc}/schema"), op, post.clone()))
-}
-
-/// The kind of a fal endpoint's result: its `video`, `images` or `audio` property.
-fn fal_result_kind(doc: &Value) -> Option<Kind> {
-    let paths = doc.get("paths")?.as_object()?;
-    let schema = paths
-        .iter()
-        .filter(|(p, _)| p.ends_with("/requests/{request_id}"))
-        .find_map(|(_, item)| item.pointer("/get/responses/200/content/application~1json/schema"))?;
-    let schema = follow_ref(doc, schema);
-    let props = schema.get("properties")?.as_object()?;
-    let has = |names: &[&str]| names.iter().any(|n| props.contains_key(*n));
-    if has(&["video", "videos"]) {
-        Some(Kind::Video)
-    } else if has(&["images", "image"]) {
-        Some(Kind::Image)
-    } else if has(&["audio", "audio_url", "audio_file"]) {
-        Some(Kind::Audio)
-    } else {
-        None
-    }
-}
-
-fn kind_of(
-    platform: Platform,
-    path: &str,
-    post_path: Option<&str>,
-    doc: &Value,
-    input: &Value,
-    title: &str,
-    summary: &str,
-) -> Kind {
-    let explicit = input
-        .get("x-mediagen-kind")
-        .or_else(|| doc.get("x-mediagen-kind"))
-        .or_else(|| doc.pointer("/info/x-mediagen-kind"))
-        .and_then(Value::as_str);
-    match explicit {
-        Some("video") => return Kind::Video,
-        Some("image") => return Kind::Image,
-        Some("audio") => return Kind::Audio,
-        _ => {}
-    }
-    if platform == Platform::V2 {
-        match path.split('/').next() {
-            Some("images") => return Kind::Image,
-            Some("audio") => return Kind::Audio,
-            _ => return Kind::Video,
-        }
-    }
-    // fal: what its result (the 200 answer of `GET .../requests/{request_id}`) holds.
-    if platform == Platform::Fal {
-        if let Some(kind) = fal_result_kind(doc) {
-            return kind;
-        }
-    }
-    if let Some(post) = post_path {
-        let post = post.to_ascii_lowercase();
-        if post.contains("video") {
-            return Kind::Video;
-        }
-        if post.contains("image") {
-            return Kind::Image;
-        }
-        if ["tts", "audio", "speech", "music", "voice"].iter().any(|w| post.contains(w)) {
-            return Kind::Audio;
-        }
-    }
-    let words = |text: &str| -> Vec<String> {
-        text.to_ascii_lowercase()
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(String::from)
-            .collect()
-    };
-    let path_words = words(path);
-    let has = |ws: &[String], list: &[&str]| ws.iter().any(|w| list.contains(&w.as_str()));
-    const VIDEO: &[&str] = &[
-        "video",
-        "veo",
-        "veo2",
-        "veo3",
-        "sora",
-        "seedance",
-        "hailuo",
-        "kling",
-        "ltx",
-        "runway",
-        "luma",
-        "ray",
-        "wan",
-        "vidu",
-        "viduq3",
-        "pixverse",
-        "skyreels",
-        "lipsync",
-        "omnihuman",
-        "gen4",
-        "aleph",
-        "t2v",
-        "i2v",
-    ];
-    const IMAGE: &[&str] =
-        &["image", "img", "banana", "seedream", "flux", "kontext", "ideogram", "imagen", "recraft", "dalle", "t2i"];
-    const AUDIO: &[&str] = &["audio", "tts", "speech", "voice", "music", "suno", "song", "sound"];
-    // The last word of the path wins ("ltx-2.3/audio-to-video" ends in video; "kling-ai/v3/image" in image).
-    for w in path_words.iter().rev() {
-        if w == "video" {
-            return Kind::Video;
-        }
-        if w == "image" {
-            return Kind::Image;
-        }
-    }
-    if has(&path_words, VIDEO) {
-        return Kind::Video;
-    }
-    if has(&path_words, IMAGE) {
-        return Kind::Image;
-    }
-    if has(&path_words, AUDIO) {
-        return Kind::Audio;
-    }
-    let text_words = words(&format!("{title} {summary}"));
-    if has(&text_words, &["video"]) {
-        return Kind::Video;
-    }
-    if has(&text_words, &["image", "picture", "photo"]) {
-        return Kind::Image;
-    }
-    if has(&text_words, AUDIO) {
-        return Kind::Audio;
-    }
-    let props = input.get("properties").and_then(Value::as_object);
-    let prop_has = |names: &[&str]| props.is_some_and(|p| p.keys().any(|k| names.iter().any(|n| k.contains(n))));
-    if prop_has(&["duration", "fps", "video"]) {
-        Kind::Video
-    } else if prop_has(&["voice", "lyrics"]) {
-        Kind::Audio
-    } else {
-        Kind::Image
-    }
 }
 
 /// The model's input schema with every local `$ref` it reaches inlined (recursive references
