@@ -9,6 +9,7 @@ mod attrs;
 mod builders;
 mod fields;
 mod model;
+mod sizes;
 mod types;
 mod variants;
 
@@ -25,6 +26,7 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<String, Error>
 
     variants::rename_enum_variants(&mut file, &wires);
     fields::distinct_field_names(&mut file);
+    sizes::allow_large_variants(&mut file);
     // typify emits the same `error::ConversionError` in every output; use the runtime's one.
     for item in &mut file.items {
         if matches!(item, syn::Item::Mod(m) if m.ident == "error") {
