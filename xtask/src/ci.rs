@@ -56,7 +56,10 @@ pub fn ci(root: &Path) -> Result<()> {
     // The real-world corpus, where the shared folder is checked out beside the workspace.
     let shared = root.join("../shared/corpus");
     if shared.is_dir() {
-        println!("{}", report_corpus(&corpus(root, &shared, "aimlapi")?)?);
+        // Each platform's published documents as that platform's models.
+        for platform in ["aimlapi", "fal"] {
+            println!("{}", report_corpus(&corpus(root, &shared.join(platform), platform)?)?);
+        }
     } else {
         println!("corpus check skipped: {} is not there", shared.display());
     }

@@ -225,3 +225,13 @@ async fn a_file_above_90_mb_is_uploaded_in_10_mb_parts_then_completed() {
         (1..=expected).map(|n| json!({"partNumber": n, "etag": format!("\"etag-{n}\"")})).collect();
     assert_eq!(complete, json!({"parts": listed}));
 }
+
+#[tokio::test]
+async fn a_webhook_rides_on_the_submit() {
+    let server = TestServer::start(|_, _| json(200, queued(0))).await;
+    let job =
+        server.fal().fal_ai_veo3(input()).webhook("https://example.com/hooks/fal?order=42").submit().await.unwrap();
+    assert_eq!(job.id(), "req_1");
+    let post = &server.requests_to("POST", SUBMIT)[0];
+    assert_eq!(post.query.as_deref(), Some("fal_webhook=https:%2F%2Fexample.com%2Fhooks%2Ffal%3Forder%3D42"));
+}
