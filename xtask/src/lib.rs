@@ -3,11 +3,13 @@
 //! The generator itself is the pure `mediagen-codegen` library; this crate only reads
 //! `schemas/`, calls it, and writes the generated crate `generated/` ([`codegen()`]), runs what CI runs
 //! ([`ci()`], with the drop-in check over `xtask/drop-in/`), and checks a corpus of real-world
-//! schemas ([`corpus()`]) or random ones ([`fuzz()`]).
+//! schemas ([`corpus()`]) or random ones ([`fuzz()`]); [`diff`] says what a schema change breaks and
+//! [`sync()`] brings the platforms' latest documents.
 
 mod ci;
 mod codegen;
 mod corpus;
+pub mod diff;
 mod fs;
 mod fuzz;
 
