@@ -85,6 +85,14 @@ impl<'a> Walk<'a> {
             return;
         }
         let (o, n) = (View::of(self.old, old_pointer), View::of(self.new, new_pointer));
+        let (om, nm) = (o.union_members(), n.union_members());
+        if om.is_empty() != nm.is_empty() {
+            // A union on one side only: the other side's schema is its one member, so a union
+            // cut down to one type reports the members removed, and nothing about the rest.
+            let om = if om.is_empty() { vec![(old_pointer.to_string(), o.own_key())] } else { om };
+            let nm = if nm.is_empty() { vec![(new_pointer.to_string(), n.own_key())] } else { nm };
+            return self.unions(om, nm, required);
+        }
         self.types(&o, &n, new_pointer, required);
         self.values(&o, &n, required);
         self.bounds(&o, &n, required);
@@ -98,7 +106,7 @@ impl<'a> Walk<'a> {
         {
             self.schema(&op, &np, false);
         }
-        self.unions(&o, &n, required);
+        self.unions(om, nm, required);
     }
 
     fn types(&mut self, o: &View, n: &View, new_pointer: &str, required: bool) {
@@ -135,11 +143,12 @@ impl<'a> Walk<'a> {
     fn values(&mut self, o: &View, n: &View, required: bool) {
         match (o.get("enum"), n.get("enum")) {
             // A one-value enum is a constant (codegen fills it in): its change is a const change.
-            (Some((Value::Array(ov), _)), Some((Value::Array(nv), np))) if ov.len() == 1 && nv.len() == 1 => {
-                if ov != nv {
-                    self.push(Side::New, np, Kind::ConstChanged, format!("{} -> {}", ov[0], nv[0]), required);
-                }
+            (Some((Value::Array(ov), _)), Some((Value::Array(nv), np)))
+                if ov.len() == 1 && nv.len() == 1 && ov != nv =>
+            {
+                self.push(Side::New, np, Kind::ConstChanged, format!("{} -> {}", ov[0], nv[0]), required);
             }
+            (Some((Value::Array(ov), _)), Some((Value::Array(nv), _))) if ov.len() == 1 && nv.len() == 1 => {}
             (Some((Value::Array(ov), op)), Some((Value::Array(nv), np))) => {
                 for (i, v) in ov.iter().enumerate().filter(|(_, v)| !nv.contains(v)) {
                     self.push(Side::Old, format!("{op}/{i}"), Kind::EnumValueRemoved, v.to_string(), required);
@@ -251,11 +260,7 @@ impl<'a> Walk<'a> {
 
     /// Union members, matched by the definition they name, else title, constant or type (in
     /// order among members with the same key).
-    fn unions(&mut self, o: &View, n: &View, required: bool) {
-        let (mut om, nm) = (o.union_members(), n.union_members());
-        if om.is_empty() && nm.is_empty() {
-            return;
-        }
+    fn unions(&mut self, mut om: Vec<(String, String)>, nm: Vec<(String, String)>, required: bool) {
         for (pointer, key) in nm {
             match om.iter().position(|(_, k)| *k == key) {
                 Some(i) => {

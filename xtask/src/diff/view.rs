@@ -61,7 +61,7 @@ impl<'a> View<'a> {
             if real.len() < members.len() {
                 self.nullable = true;
             }
-            // `anyOf: [T, null]` is T, nullable: compare T itself.
+            // `anyOf: [T, null]` is T, nullable; `anyOf: [T]` is T: compare T itself.
             if let [only] = real.as_slice() {
                 self.visit(doc, format!("{pointer}/{key}/{only}"), seen);
             }
@@ -139,6 +139,21 @@ impl<'a> View<'a> {
             }
         }
         Vec::new()
+    }
+}
+
+impl View<'_> {
+    /// The key this schema would have as a union member (see `member_key`), from any layer.
+    pub fn own_key(&self) -> String {
+        if let Some((Value::String(r), _)) = self.get("$ref") {
+            return format!("$ref {}", r.rsplit('/').next().unwrap_or(r));
+        }
+        let text = |k: &str| self.get(k).map(|(v, _)| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()));
+        text("title")
+            .map(|t| format!("title {t}"))
+            .or_else(|| text("const").map(|c| format!("const {c}")))
+            .or_else(|| text("type").map(|t| format!("type {t}")))
+            .unwrap_or_else(|| "schema".to_string())
     }
 }
 
