@@ -36,6 +36,7 @@ fn main() -> ExitCode {
                     None => Ok(String::new()),
                 }
             }),
+        ["sync", rest @ ..] => xtask::SyncOptions::parse(rest).and_then(|o| xtask::sync(&root, &o)),
         ["fuzz", rest @ ..] => fuzz_options(&root, rest).and_then(|o| xtask::fuzz(&root, &o)),
         ["ci"] => xtask::ci(&root).map(|()| "all checks passed".to_string()),
         _ => Err(anyhow::anyhow!("{USAGE}")),
