@@ -16,6 +16,7 @@ mod mindvideo_tasks;
 mod models;
 mod never_panics;
 mod schema_diff;
+mod schema_sync;
 mod skills_video_config;
 mod skills_video_errors;
 mod skills_video_jobs;
