@@ -3,16 +3,20 @@
 //! The generator itself is the pure `mediagen-codegen` library; this crate only reads
 //! `schemas/`, calls it, and writes the generated crate `generated/` ([`codegen()`]), runs what CI runs
 //! ([`ci()`], with the drop-in check over `xtask/drop-in/`), and checks a corpus of real-world
-//! schemas ([`corpus()`]) or random ones ([`fuzz()`]).
+//! schemas ([`corpus()`]) or random ones ([`fuzz()`]); [`diff`] says what a schema change breaks and
+//! [`sync()`] brings the platforms' latest documents.
 
 mod ci;
 mod codegen;
 mod corpus;
+pub mod diff;
 mod fs;
 mod fuzz;
+pub mod sync;
 
 pub use ci::{ci, drop_in_check};
-pub use codegen::{codegen, read_schemas};
+pub use codegen::{codegen, codegen_against, read_schemas};
 pub use corpus::{corpus, report_corpus, CorpusOutcome, CorpusRow};
 pub use fs::{find_workspace_root, workspace_root};
 pub use fuzz::{fuzz, FuzzOptions};
+pub use sync::{sync, SyncOptions};

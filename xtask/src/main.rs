@@ -1,8 +1,9 @@
-//! `cargo xtask codegen [--check]` regenerates the models; `cargo xtask ci` runs every check CI runs.
+//! `cargo xtask codegen [--check]` regenerates the models; `diff` and `sync` follow schema changes;
+//! `cargo xtask ci` runs every check CI runs.
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask corpus <DIR> [--platform P] | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask ci";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [OLD] [NEW] [--json] [--fail-on ERR|WARN] | cargo xtask sync [PLATFORM] [--only ID...] [--new] [--fal-site URL] [--fal-api URL] | cargo xtask corpus <DIR> [--platform P] | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask ci";
 
 fn main() -> ExitCode {
     // typify panics on a few constructs; codegen turns those into located errors, so the
@@ -26,13 +27,25 @@ fn main() -> ExitCode {
         ["corpus", dir, "--platform", p] => {
             xtask::corpus(&root, std::path::Path::new(dir), p).and_then(|rows| xtask::report_corpus(&rows))
         }
+        ["diff", rest @ ..] => xtask::diff::DiffOptions::parse(rest)
+            .and_then(|o| xtask::diff::diff(&root, &o))
+            .and_then(|(text, failed)| {
+                print!("{text}");
+                match failed {
+                    Some(why) => Err(anyhow::anyhow!(why)),
+                    None => Ok(String::new()),
+                }
+            }),
+        ["sync", rest @ ..] => xtask::SyncOptions::parse(rest).and_then(|o| xtask::sync(&root, &o)),
         ["fuzz", rest @ ..] => fuzz_options(&root, rest).and_then(|o| xtask::fuzz(&root, &o)),
         ["ci"] => xtask::ci(&root).map(|()| "all checks passed".to_string()),
         _ => Err(anyhow::anyhow!("{USAGE}")),
     };
     match result {
         Ok(summary) => {
-            println!("{summary}");
+            if !summary.is_empty() {
+                println!("{summary}");
+            }
             ExitCode::SUCCESS
         }
         Err(e) => {

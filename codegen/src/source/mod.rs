@@ -287,6 +287,17 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
     })
 }
 
+/// JSON pointer of a parsed document's input schema, found as [`load`] finds it: `""` for a JSON
+/// Schema file, the POST operation's request body schema for an OpenAPI document. Needs no path,
+/// so two revisions of a document can be compared wherever they come from.
+pub fn input_pointer(document: &Value) -> Result<String, String> {
+    if document.get("openapi").is_some() || document.get("swagger").is_some() {
+        find_request_body(document).map(|(pointer, _, _)| pointer).map_err(|(p, reason)| format!("{p}: {reason}"))
+    } else {
+        Ok(String::new())
+    }
+}
+
 /// Whether the document's version lets keywords beside `$ref` apply: OpenAPI 3.1 (JSON Schema
 /// 2020-12) and JSON Schema 2019-09 on do; OpenAPI 3.0, Swagger and drafts 3 to 7 ignore them.
 fn ref_siblings_apply(document: &Value) -> bool {

@@ -15,6 +15,8 @@ mod mindvideo_config;
 mod mindvideo_tasks;
 mod models;
 mod never_panics;
+mod schema_diff;
+mod schema_sync;
 mod skills_video_config;
 mod skills_video_errors;
 mod skills_video_jobs;
