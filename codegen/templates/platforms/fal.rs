@@ -2,16 +2,16 @@
 //!
 //! ```no_run
 //! # async fn demo() -> mediagen::Result<()> {
-//! use mediagen::fal::Client;
-//! use mediagen::JobState as _;
+//! use mediagen::fal::{fal_ai::veo3, Client};
 //!
 //! let client = Client::from_env()?; // FAL_KEY, optional FAL_QUEUE_URL and FAL_REST_URL
-//! # let call: mediagen::fal::Call<'_, mediagen::RawInput> = client.call_raw(mediagen::RawInput::new("fal-ai/veo3", mediagen::Kind::Video, serde_json::json!({"prompt": "a cat"})));
-//! let job = call.submit().await?; // one POST; local files are uploaded to fal storage first
-//! let done = job.wait().await?; // status over SSE, polling if it breaks; a result that is an error fails the job
-//! for output in done.outputs() {
-//!     job.download(&output, "out/").await?;
-//! }
+//! let input = veo3::Input::builder().prompt("a cat surfing").build()?;
+//! let job = client.fal_ai_veo3(input).submit().await?; // one POST; local files go to fal storage first
+//! // Waits (status over SSE, polling if it breaks), then reads the result: typed from the
+//! // document. A result that is an error (fal says COMPLETED, then answers 422) is
+//! // `Error::JobFailed` naming the field.
+//! let out: veo3::Output = job.output().await?;
+//! println!("{} ({:?} bytes)", out.video.url, out.video.file_size);
 //! # Ok(()) }
 //! ```
 //!
