@@ -135,37 +135,36 @@ struct Envelope {
 struct Signed<'a> {
     request_id: &'a str,
     user_id: &'a str,
+    /// As sent: the message is signed over this text, not over a number printed again.
+    timestamp_text: &'a str,
     timestamp: i64,
     signature: Signature,
 }
 
 fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, WebhookError> {
     let value = headers.get(name).ok_or(WebhookError::MissingHeader(name))?;
-    value
-        .to_str()
-        .map(str::trim)
-        .map_err(|_| WebhookError::InvalidHeader { header: name, reason: "is not ASCII".into() })
+    value.to_str().map_err(|_| WebhookError::InvalidHeader { header: name, reason: "is not ASCII".into() })
 }
 
 fn read_headers(headers: &HeaderMap) -> Result<Signed<'_>, WebhookError> {
     let request_id = header(headers, HEADER_REQUEST_ID)?;
     let user_id = header(headers, HEADER_USER_ID)?;
-    let timestamp = header(headers, HEADER_TIMESTAMP)?;
+    let timestamp_text = header(headers, HEADER_TIMESTAMP)?;
     let signature = header(headers, HEADER_SIGNATURE)?;
     let invalid = |header, reason: &str| WebhookError::InvalidHeader { header, reason: reason.into() };
-    let timestamp = match timestamp.parse::<i64>() {
-        Ok(t) if timestamp.bytes().all(|b| b.is_ascii_digit()) => t,
+    let timestamp = match timestamp_text.parse::<i64>() {
+        Ok(t) if timestamp_text.bytes().all(|b| b.is_ascii_digit()) => t,
         _ => return Err(invalid(HEADER_TIMESTAMP, "is not Unix seconds")),
     };
     let mut bytes = [0u8; 64];
     hex::decode_to_slice(signature, &mut bytes).map_err(|_| invalid(HEADER_SIGNATURE, "is not 64 bytes of hex"))?;
-    Ok(Signed { request_id, user_id, timestamp, signature: Signature::from_bytes(&bytes) })
+    Ok(Signed { request_id, user_id, timestamp_text, timestamp, signature: Signature::from_bytes(&bytes) })
 }
 
 /// What fal signs: `{request id}\n{user id}\n{timestamp}\n{sha256_hex(body)}`.
 fn signed_message(signed: &Signed<'_>, body: &[u8]) -> Vec<u8> {
     let digest = hex::encode(Sha256::digest(body));
-    format!("{}\n{}\n{}\n{digest}", signed.request_id, signed.user_id, signed.timestamp).into_bytes()
+    format!("{}\n{}\n{}\n{digest}", signed.request_id, signed.user_id, signed.timestamp_text).into_bytes()
 }
 
 fn check_timestamp(timestamp: i64, now: SystemTime) -> Result<(), WebhookError> {
