@@ -215,6 +215,13 @@ pub enum Error {
         /// What was asked (`cancel a job`).
         what: &'static str,
     },
+    /// A webhook delivery was refused: it is not proven to come from the platform
+    /// ([`Client<Fal>::verify`](crate::Client::verify)). Nothing in it is to be trusted.
+    #[error("webhook delivery refused: {reason}")]
+    Webhook {
+        /// What failed: a missing header, the timestamp, the keys, the signature, the body.
+        reason: crate::fal::WebhookError,
+    },
     /// Reading an input file or writing an output file failed.
     #[error("{context}: {source}")]
     Io {

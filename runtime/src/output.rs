@@ -57,6 +57,16 @@ impl Output {
     }
 }
 
+/// A result document as the model's typed output (`veo3::Output`); one that does not fit is
+/// [`Error::Decode`](crate::Error::Decode) naming where, with the document.
+pub(crate) fn typed<O: serde::de::DeserializeOwned>(value: Value) -> crate::Result<O> {
+    let text = value.to_string();
+    serde_path_to_error::deserialize(value).map_err(|e| crate::Error::Decode {
+        message: format!("the result does not fit the model's output at {}: {}", e.path(), e.inner()),
+        body: text,
+    })
+}
+
 /// `%E6%97%A5` as the UTF-8 it encodes; anything that is not valid escapes or UTF-8 stays as it is.
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();

@@ -98,6 +98,24 @@ pub(super) fn field_docs(prop: &Value, followed: &Value, siblings_apply: bool) -
     (!parts.is_empty()).then(|| parts.join("\n\n"))
 }
 
+/// Whether a field takes a callback URL (`notify_hook`, `callback_url`, `webhook`), by its name.
+pub(super) fn is_callback(wire: &str) -> bool {
+    let name = wire.to_ascii_lowercase();
+    name.ends_with("_hook") || name.starts_with("callback") || name.starts_with("webhook")
+}
+
+/// The note a callback field of a platform that signs none of its deliveries gets (the v2 relays
+/// document `notify_hook` without a signature; fal's signed webhooks are `Client<Fal>::verify`).
+pub(super) fn with_unsigned_note(docs: Option<String>) -> String {
+    let note = "Deliveries to this URL are not signed: the relay documents no signature, so anyone who \
+                learns the URL can post to it. Treat a delivery as a hint and read the task's state with \
+                a lookup by id.";
+    match docs {
+        Some(d) => format!("{d}\n\n{note}"),
+        None => note.to_string(),
+    }
+}
+
 /// `8.0` reads as `8`.
 fn fmt_num(v: &Value) -> String {
     match v.as_f64() {

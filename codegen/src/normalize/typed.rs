@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use super::convert::{or_null, Object, Site};
 use super::media::{is_media_array, is_media_single};
 use super::{display_path, docs, esc, field_name, nullable_schema, pascal, path_is_field, Ctx, MEDIA, ROOT};
-use crate::source::follow_ref;
+use crate::source::{follow_ref, Platform};
 use crate::Error;
 
 fn media_ref() -> Value {
@@ -212,7 +212,10 @@ impl Ctx<'_> {
         let ptr = format!("{}/properties/{}", at.ptr, esc(wire));
         let path = if at.path.is_empty() { wire.to_string() } else { format!("{}/{wire}", at.path) };
         let followed = follow_ref(self.doc, prop);
-        let docs = docs::field_docs(prop, &followed, self.src.ref_siblings_apply);
+        let mut docs = docs::field_docs(prop, &followed, self.src.ref_siblings_apply);
+        if !self.output && self.src.platform == Platform::V2 && docs::is_callback(wire) {
+            docs = Some(docs::with_unsigned_note(docs));
+        }
         // Output URLs stay strings: nothing is uploaded from a result.
         let mut c = if !self.output && is_media_single(self.doc, wire, &followed) {
             self.uses_media = true;

@@ -18,6 +18,9 @@
 //!
 //! - `Job::cancel` sends `PUT .../cancel`; `WaitOptions::cancel_on_timeout` cancels a job still
 //!   running at the deadline; `Call::webhook` and `Call::start_timeout` set fal's options.
+//! - `client.verify::<veo3::Output>(&headers, &body)` checks a webhook delivery's Ed25519
+//!   signature against fal's published keys and its timestamp, and reads it as a [`Delivery`];
+//!   a refused one is `Error::Webhook` naming what failed ([`WebhookError`]).
 //! - [`Request`] implements [`crate::JobState`]: queue position and log lines reach
 //!   `wait_reporting` through `activity()`.
 //!

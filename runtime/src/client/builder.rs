@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Client, Core};
-use crate::http::Settings;
+use crate::fal::KeyCache;
+use crate::fal::DEFAULT_JWKS_PATH;
+use crate::http::{http_url, Settings};
 use crate::{Protocol, Result, RetryPolicy, WaitOptions};
 
 /// Settings for a [`Client`] of platform `P`: `Client::<P>::builder()`, or a generated platform
@@ -16,6 +18,8 @@ pub struct ClientBuilder<P, C = Client<P>> {
     pub(crate) settings: Settings,
     wait: WaitOptions,
     idle_timeout: Duration,
+    /// fal's webhook keys (a JWKS URL), where set.
+    pub(crate) jwks_url: Option<String>,
     _client: PhantomData<fn() -> (P, C)>,
 }
 
@@ -25,6 +29,7 @@ impl<P, C> Clone for ClientBuilder<P, C> {
             settings: self.settings.clone(),
             wait: self.wait.clone(),
             idle_timeout: self.idle_timeout,
+            jwks_url: self.jwks_url.clone(),
             _client: PhantomData,
         }
     }
@@ -53,6 +58,7 @@ impl<P: Protocol, C: From<Client<P>>> ClientBuilder<P, C> {
             settings: Settings::default(),
             wait: WaitOptions::default(),
             idle_timeout: Duration::from_secs(300),
+            jwks_url: None,
             _client: PhantomData,
         }
     }
@@ -113,7 +119,13 @@ impl<P: Protocol, C: From<Client<P>>> ClientBuilder<P, C> {
     /// base URL is not an http(s) URL.
     pub fn build(self) -> Result<C> {
         let transport = self.settings.build(&P::ENV)?;
-        let core = Core { transport, wait: self.wait, idle_timeout: self.idle_timeout };
+        // The platform's webhook keys: below its REST host (fal's), or where the builder says.
+        let jwks_url = match self.jwks_url {
+            Some(url) => Some(http_url(&url, "JWKS URL")?),
+            None => transport.storage_url().map(|rest| format!("{rest}{DEFAULT_JWKS_PATH}")),
+        };
+        let webhook_keys = KeyCache::new(jwks_url);
+        let core = Core { transport, wait: self.wait, idle_timeout: self.idle_timeout, webhook_keys };
         Ok(C::from(Client { core: Arc::new(core), _platform: PhantomData }))
     }
 }

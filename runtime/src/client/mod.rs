@@ -27,6 +27,8 @@ pub(crate) struct Core {
     pub(crate) transport: Transport,
     pub(crate) wait: WaitOptions,
     pub(crate) idle_timeout: Duration,
+    /// The platform's webhook signing keys, fetched on first use (fal's JWKS).
+    pub(crate) webhook_keys: crate::fal::KeyCache,
 }
 
 /// A client of platform `P` (`Client<SkillsVideo>`, `Client<MindVideo>`, ...). Cheap to clone:

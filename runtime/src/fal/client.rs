@@ -26,6 +26,10 @@ pub const DEFAULT_QUEUE_URL: &str = "https://queue.fal.run";
 /// fal's REST API (storage).
 pub const DEFAULT_REST_URL: &str = "https://rest.fal.ai";
 
+/// Where fal publishes its webhook signing keys, below the REST host
+/// (`https://rest.fal.ai/.well-known/jwks.json`).
+pub const DEFAULT_JWKS_PATH: &str = "/.well-known/jwks.json";
+
 /// fal.ai: `POST {queue}/{endpoint id}`, followed by request id; the platform marker of
 /// [`Client<Fal>`](crate::Client).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -270,9 +274,17 @@ impl<M: CallInput> Call<'_, Fal, M> {
 }
 
 impl<C> ClientBuilder<Fal, C> {
-    /// fal's REST host for storage uploads; [`REST_URL_ENV`] or [`DEFAULT_REST_URL`] when unset.
+    /// fal's REST host for storage uploads (and, below it, the webhook keys);
+    /// [`REST_URL_ENV`] or [`DEFAULT_REST_URL`] when unset.
     pub fn rest_url(mut self, url: impl Into<String>) -> Self {
         self.settings.storage_url = Some(url.into());
+        self
+    }
+
+    /// Where [`Client::verify`] fetches fal's webhook signing keys (a JWKS); by default
+    /// [`DEFAULT_JWKS_PATH`] below the REST host (`https://rest.fal.ai/.well-known/jwks.json`).
+    pub fn jwks_url(mut self, url: impl Into<String>) -> Self {
+        self.jwks_url = Some(url.into());
         self
     }
 }

@@ -62,13 +62,32 @@ pub struct LogLine {
 /// The error answer a completed request's result gave.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Failure {
-    /// Its HTTP status (422 for an input the model refused).
+    /// Its HTTP status (422 for an input the model refused); 0 when fal named none (a webhook
+    /// delivery's `error` may not).
     pub status: u16,
     /// Its machine code, where there is one (`value_error.missing`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// What went wrong, naming the field (`prompt: field required`).
     pub message: String,
+}
+
+impl Failure {
+    /// The failed job's error: a 400 or 422 is an input the model refused.
+    pub(crate) fn to_error(&self, id: &str, family_hint: Option<Family>) -> Error {
+        let kind = match self.status {
+            400 | 422 => ErrorKind::InvalidInput,
+            0 => ErrorKind::Failed,
+            other => ErrorKind::from_status(other),
+        };
+        Error::JobFailed {
+            id: id.to_string(),
+            kind,
+            family: family_hint,
+            code: self.code.clone(),
+            message: self.message.clone(),
+        }
+    }
 }
 
 /// `logs` as fal sends it: an array of `{message, level, timestamp}`, or null.
@@ -117,18 +136,7 @@ impl JobState for Request {
     }
 
     fn error(&self, family_hint: Option<Family>) -> Option<Error> {
-        let failure = self.failure.as_ref()?;
-        let kind = match failure.status {
-            400 | 422 => ErrorKind::InvalidInput,
-            other => ErrorKind::from_status(other),
-        };
-        Some(Error::JobFailed {
-            id: self.request_id.clone(),
-            kind,
-            family: family_hint,
-            code: failure.code.clone(),
-            message: failure.message.clone(),
-        })
+        Some(self.failure.as_ref()?.to_error(&self.request_id, family_hint))
     }
 }
 

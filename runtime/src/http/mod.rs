@@ -247,7 +247,7 @@ impl Settings {
 }
 
 /// `url` without a trailing slash, when it is an http(s) URL.
-fn http_url(url: &str, what: &str) -> Result<String> {
+pub(crate) fn http_url(url: &str, what: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/').to_string();
     match reqwest::Url::parse(&url) {
         Ok(u) if matches!(u.scheme(), "http" | "https") => Ok(url),

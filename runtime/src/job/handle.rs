@@ -128,12 +128,7 @@ impl<P: Protocol> Job<P> {
     /// result is never lost to a field the document did not list.
     pub async fn output<O: serde::de::DeserializeOwned>(&self) -> Result<O> {
         let done = self.wait().await?;
-        let value = P::result(&self.client, &self.job, &done).await?;
-        let text = value.to_string();
-        serde_path_to_error::deserialize(value).map_err(|e| crate::Error::Decode {
-            message: format!("the result does not fit the model's output at {}: {}", e.path(), e.inner()),
-            body: text,
-        })
+        crate::output::typed(P::result(&self.client, &self.job, &done).await?)
     }
 
     /// Download an output into `dir` (created if missing) under its

@@ -10,6 +10,7 @@ mod cases;
 mod codegen;
 mod downloads;
 mod fal_jobs;
+mod fal_webhooks;
 mod lifecycle_jobs;
 mod mindvideo_config;
 mod mindvideo_tasks;

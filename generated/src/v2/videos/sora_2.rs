@@ -150,6 +150,8 @@ pub struct Input {
     /// Callback URL notified when the task finishes
     ///
     /// Format: `uri`.
+    ///
+    /// Deliveries to this URL are not signed: the relay documents no signature, so anyone who learns the URL can post to it. Treat a delivery as a hint and read the task's state with a lookup by id.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_hook: ::std::option::Option<::std::string::String>,
     /// Keep the generated video private
@@ -235,6 +237,8 @@ impl InputBuilder {
     /// Callback URL notified when the task finishes
     ///
     /// Format: `uri`.
+    ///
+    /// Deliveries to this URL are not signed: the relay documents no signature, so anyone who learns the URL can post to it. Treat a delivery as a hint and read the task's state with a lookup by id.
     pub fn notify_hook(mut self, value: impl Into<::std::string::String>) -> Self {
         self.notify_hook = Some(value.into());
         self
