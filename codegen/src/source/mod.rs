@@ -287,7 +287,7 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
     })
 }
 
-/// JSON pointer of a parsed document's input schema, found as [`load`] finds it: `""` for a JSON
+/// JSON pointer of a parsed document's input schema, found as [`generate_model`](crate::generate_model) finds it: `""` for a JSON
 /// Schema file, the POST operation's request body schema for an OpenAPI document. Needs no path,
 /// so two revisions of a document can be compared wherever they come from.
 pub fn input_pointer(document: &Value) -> Result<String, String> {
