@@ -53,7 +53,8 @@ impl Options {
     fn wait_options(&self) -> WaitOptions {
         WaitOptions::default()
             .interval(self.poll_interval)
-            .max_interval(self.poll_interval.max(Duration::from_secs(15)).min(self.poll_interval * 8))
+            // The SDK's default cap (18 s) for the default 2 s; a cap as many times the interval otherwise.
+            .max_interval(self.poll_interval.max(Duration::from_secs(18)).min(self.poll_interval * 9))
             .deadline(self.timeout)
             .cancel_on_timeout(self.cancel_on_timeout)
     }

@@ -111,6 +111,7 @@ fn top_command() -> Command {
              id and the command that picks it up.",
         )
         .subcommand_required(true)
+        .arg(verbose_arg().global(true))
         .subcommand(
             Command::new("models")
                 .about("List the models")
@@ -186,6 +187,12 @@ fn top_command() -> Command {
 
 async fn run(args: Vec<String>) -> Result<(), Failure> {
     let matches = top_command().try_get_matches_from(&args).map_err(clap_failure)?;
+    if let Some((name, m)) = matches.subcommand() {
+        // `run` knows its verbosity once the model's flags are parsed (`-v` may follow them).
+        if name != "run" {
+            init_tracing(m.get_count("verbose"));
+        }
+    }
     match matches.subcommand() {
         Some(("models", m)) => models(m),
         Some(("describe", m)) => describe(m),
@@ -203,7 +210,7 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
             };
             let info = model(id)?;
             let rest: Vec<String> = m.get_many::<String>("rest").map(|r| r.cloned().collect()).unwrap_or_default();
-            run::run_model(info, rest).await
+            run::run_model(info, rest, m.get_count("verbose")).await
         }
         Some(("status", m)) => {
             let info = model(m.get_one::<String>("model").expect("required"))?;
@@ -226,6 +233,34 @@ async fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         _ => Err(Failure::usage("unknown command; see `mediagen --help`")),
     }
+}
+
+/// `-v` (info), `-vv` (debug), `-vvv` (trace): the SDK's spans and events on stderr.
+pub fn verbose_arg() -> Arg {
+    Arg::new("verbose").short('v').long("verbose").action(ArgAction::Count).help(
+        "Show what the SDK does on stderr: -v submits, retries, downloads; -vv every poll; -vvv every request \
+         (RUST_LOG overrides)",
+    )
+}
+
+/// Log the SDK's tracing spans and events to stderr (stdout stays the program's output): the
+/// `RUST_LOG` filter when it is set, else the level `-v` asks for; nothing with neither.
+pub fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(f) if !f.trim().is_empty() => EnvFilter::new(f),
+        _ => {
+            let level = match verbose {
+                0 => return,
+                1 => "info",
+                2 => "debug",
+                _ => "trace",
+            };
+            EnvFilter::new(format!("warn,mediagen_runtime={level},mediagen={level},mediagen_cli={level}"))
+        }
+    };
+    // A second call (never made) would find the subscriber set: ignoring it is right.
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 fn clap_failure(e: clap::Error) -> Failure {

@@ -7,7 +7,7 @@ use clap::{Arg, ArgAction, Command};
 use mediagen::ModelInfo;
 use serde_json::{Map, Value};
 
-use crate::{clap_failure, exec, one_line, params, parse_duration, Failure, BASE_URL_HELP};
+use crate::{clap_failure, exec, init_tracing, one_line, params, parse_duration, verbose_arg, Failure, BASE_URL_HELP};
 
 /// `mediagen run --help`: the flags of `run` that every model has.
 pub fn run_command_help() -> String {
@@ -77,12 +77,15 @@ pub fn run_common(cmd: Command) -> Command {
         )
         .arg(Arg::new("base-url").long("base-url").help(BASE_URL_HELP))
         .arg(Arg::new("json").long("json").action(ArgAction::SetTrue).help("Print one JSON object at the end"))
+        .arg(verbose_arg())
         .arg(Arg::new("help").long("help").short('h').action(ArgAction::Help).help("Print the flags of this model"))
 }
 
-pub async fn run_model(info: &'static ModelInfo, rest: Vec<String>) -> Result<(), Failure> {
+/// `mediagen [-v] run <model> [flags]`; `verbose`: the `-v`s before the model.
+pub async fn run_model(info: &'static ModelInfo, rest: Vec<String>, verbose: u8) -> Result<(), Failure> {
     let params = params::params(&info.schema_json());
     let m = run_command(info, &params).try_get_matches_from(rest).map_err(clap_failure)?;
+    init_tracing(verbose.saturating_add(m.get_count("verbose")));
 
     let mut input: Map<String, Value> = match m.get_one::<String>("input") {
         None => Map::new(),

@@ -33,6 +33,7 @@ mod media;
 mod model;
 mod output;
 mod protocol;
+mod telemetry;
 mod validate;
 
 pub mod aimlapi;

@@ -8,6 +8,7 @@ mod manners;
 mod orphans;
 mod readme;
 mod runs;
+mod verbose;
 
 use std::process::Output;
 

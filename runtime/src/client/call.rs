@@ -3,11 +3,12 @@
 use std::future::Future;
 
 use serde_json::Value;
+use tracing::Instrument as _;
 
 use super::Client;
 use crate::input::CallInput;
 use crate::protocol::Submission;
-use crate::{Job, Protocol, Result, WaitOptions};
+use crate::{Job, JobState as _, Protocol, Result, WaitOptions};
 
 /// One model invocation on platform `P`, not yet sent. The input is checked against the schema
 /// when it is sent; nothing reaches the network when a check fails.
@@ -74,7 +75,16 @@ impl<'a, P: Protocol, M: CallInput> Call<'a, P, M> {
     /// job can result (on 429, 503 and when no connection could be opened), except where the
     /// platform deduplicates submits (MindVideo's idempotency key).
     pub async fn submit(self) -> Result<Job<P>> {
-        P::submit(self.client, self.submission()).await
+        let span = crate::telemetry::submit_span(P::PLATFORM, self.input.model_path());
+        let job = P::submit(self.client, self.submission()).instrument(span.clone()).await;
+        match &job {
+            Ok(job) => {
+                span.record("job.id", job.id());
+                span.in_scope(|| tracing::info!(job.id = job.id(), status = job.submitted().raw_status(), "submitted"));
+            }
+            Err(e) => span.in_scope(|| tracing::info!(error = %e, "submit failed")),
+        }
+        job
     }
 
     /// Submit, then wait until the job ends (see [`Job::wait`]).

@@ -12,10 +12,11 @@ use reqwest::Method;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+use tracing::Instrument as _;
 
 use crate::http::{Body, Request, Transport};
 use crate::media::marker_input;
-use crate::{Error, MediaInput, Result};
+use crate::{Error, MediaInput, Platform, Result};
 
 /// Files above this size are uploaded in parts (90 MB, as fal's clients do).
 pub const MULTIPART_THRESHOLD: u64 = 90 * 1024 * 1024;
@@ -39,6 +40,18 @@ fn io(context: String) -> impl FnOnce(std::io::Error) -> Error {
 
 /// Upload a media input to fal storage; its URL. A URL is returned as it is.
 pub(crate) async fn upload(transport: &Transport, media: &MediaInput) -> Result<String> {
+    let bytes = match media {
+        MediaInput::Url(url) => return Ok(url.clone()),
+        MediaInput::Bytes { bytes, .. } => Some(bytes.len() as u64),
+        MediaInput::Path { path, .. } => tokio::fs::metadata(path).await.ok().map(|m| m.len()),
+    };
+    let span = crate::telemetry::upload_span(Platform::Fal, transport.storage_url().unwrap_or_default(), bytes);
+    let url = upload_media(transport, media).instrument(span.clone()).await?;
+    span.in_scope(|| tracing::info!(file_url = %crate::telemetry::without_query(&url), "uploaded"));
+    Ok(url)
+}
+
+async fn upload_media(transport: &Transport, media: &MediaInput) -> Result<String> {
     let (file_name, content_type) = media.file_name_and_type();
     let info = json!({"content_type": content_type, "file_name": file_name});
     match media {

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt as _;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
+use tracing::Instrument as _;
 
 use super::{Request, Transport};
 use crate::output::Output;
@@ -46,6 +47,19 @@ impl Transport {
     }
 
     async fn copy_body<W: AsyncWrite + Unpin + ?Sized>(&self, url: &str, writer: &mut W, what: &str) -> Result<u64> {
+        let span = crate::telemetry::download_span(url);
+        let written = self.copy_body_inner(url, writer, what).instrument(span.clone()).await?;
+        span.record("bytes", written);
+        span.in_scope(|| tracing::info!(bytes = written, "downloaded"));
+        Ok(written)
+    }
+
+    async fn copy_body_inner<W: AsyncWrite + Unpin + ?Sized>(
+        &self,
+        url: &str,
+        writer: &mut W,
+        what: &str,
+    ) -> Result<u64> {
         let resp = self.send(&Request::get_external(url).streaming()).await?;
         let io = |source| Error::Io { context: format!("writing {what}"), source };
         let mut written = 0u64;

@@ -294,6 +294,14 @@ impl Transport {
         self.timeout
     }
 
+    /// Where a request goes, as it may be logged: without query string or credentials.
+    fn loggable_url(&self, req: &Request) -> String {
+        match &req.target {
+            Target::Api(path) => crate::telemetry::without_query(&format!("{}{path}", self.base_url)),
+            Target::External(url) | Target::Trusted(url) => crate::telemetry::without_query(url),
+        }
+    }
+
     /// A `reqwest` request builder for one attempt. Multipart bodies are rebuilt (and files
     /// reopened) each time because a streamed body can be sent only once.
     async fn prepare(&self, req: &Request) -> Result<reqwest::RequestBuilder> {
@@ -387,6 +395,7 @@ impl Transport {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
+            tracing::trace!(name: "request", method = %req.method, url = %self.loggable_url(req), attempt, "request");
             let (err, retry_after) = match self.attempt(req).await? {
                 Ok(resp) if resp.status().is_success() => match finish(resp).await {
                     Ok(value) => return Ok(value),
@@ -421,8 +430,31 @@ impl Transport {
             if started.elapsed() + wait > self.retry.max_elapsed {
                 return Err(err);
             }
+            tracing::info!(
+                name: "retry",
+                attempt,
+                delay_ms = wait.as_millis() as u64,
+                reason = %retry_reason(&err),
+                method = %req.method,
+                url = %self.loggable_url(req),
+                "retry"
+            );
             tokio::time::sleep(wait).await;
         }
+    }
+}
+
+/// Why an attempt is retried, for the `retry` event: the status code, or the kind of transport
+/// error (never its text, which may quote a URL with its query).
+fn retry_reason(err: &Error) -> String {
+    match err {
+        Error::Api { status, .. } => status.to_string(),
+        Error::Transport(e) if e.is_connect() => "connect".into(),
+        Error::Transport(e) if e.is_timeout() => "timeout".into(),
+        Error::Transport(e) if e.is_body() || e.is_decode() => "body".into(),
+        Error::Transport(e) if e.is_request() => "request".into(),
+        Error::Transport(_) => "transport".into(),
+        _ => "other".into(),
     }
 }
 

@@ -10,6 +10,7 @@ use futures_util::stream::BoxStream;
 use futures_util::{Stream, StreamExt as _};
 use tokio::time::Instant;
 
+use super::schedule::Schedule;
 use crate::protocol::{JobRef, Push, PushStream};
 use crate::{Client, Error, Family, JobState, Protocol, Result, WaitOptions};
 
@@ -22,6 +23,8 @@ use crate::{Client, Error, Family, JobState, Protocol, Result, WaitOptions};
 pub struct Updates<S> {
     inner: BoxStream<'static, Result<S>>,
     family: Option<Family>,
+    /// The `wait` span, entered while the stream is read.
+    span: tracing::Span,
 }
 
 impl<S> std::fmt::Debug for Updates<S> {
@@ -33,7 +36,9 @@ impl<S> std::fmt::Debug for Updates<S> {
 impl<S> Stream for Updates<S> {
     type Item = Result<S>;
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.inner.poll_next_unpin(cx)
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        this.inner.poll_next_unpin(cx)
     }
 }
 
@@ -79,9 +84,11 @@ pub(crate) fn follow<P: Protocol>(
 ) -> Updates<P::State> {
     let family = job.family;
     let idle_timeout = client.core.idle_timeout;
+    let span = crate::telemetry::wait_span(P::PLATFORM, &job.id);
     let mut ctx = Ctx {
         client,
-        next_wait: options.interval,
+        schedule: Schedule::new(options.clone()),
+        span: span.clone(),
         options,
         job,
         id_known: true,
@@ -108,7 +115,7 @@ pub(crate) fn follow<P: Protocol>(
         Some((item, (ctx, phase)))
     })
     .boxed();
-    Updates { inner, family }
+    Updates { inner, family, span }
 }
 
 struct Ctx<P: Protocol> {
@@ -123,7 +130,10 @@ struct Ctx<P: Protocol> {
     last: Option<P::State>,
     /// A state to yield before reading on.
     pending: Option<P::State>,
-    next_wait: Duration,
+    /// When to poll next.
+    schedule: Schedule,
+    /// The `wait` span, told the job id once a push channel opened by the submit names it.
+    span: tracing::Span,
     polled: bool,
     /// Poll at once when polling starts (after a push channel failed) rather than after an interval.
     poll_immediately: bool,
@@ -176,8 +186,10 @@ impl<P: Protocol> Ctx<P> {
     fn saw(&mut self, state: &P::State, phase: Phase<P::State>) -> Phase<P::State> {
         if !self.id_known {
             self.job.id = state.job_id().to_string();
+            self.span.record("job.id", self.job.id.as_str());
             self.id_known = true;
         }
+        self.schedule.observe(self.started.elapsed(), state.progress());
         self.last = Some(state.clone());
         if state.is_terminal() {
             Phase::Done
@@ -198,10 +210,7 @@ impl<P: Protocol> Ctx<P> {
     /// Sleep (unless this is the first poll and polling should start at once), then `GET` the
     /// job. [`Error::Deadline`] when the deadline passes first.
     async fn poll(&mut self) -> Result<P::State> {
-        let wait = if self.poll_immediately && !self.polled { Duration::ZERO } else { self.next_wait };
-        if self.polled {
-            self.next_wait = self.options.next_interval(self.next_wait);
-        }
+        let wait = if self.poll_immediately && !self.polled { Duration::ZERO } else { self.schedule.next_wait() };
         self.polled = true;
         match self.remaining() {
             Some(remaining) if remaining.is_zero() => return Err(self.deadline_error()),
@@ -211,6 +220,15 @@ impl<P: Protocol> Ctx<P> {
         }
         let state =
             self.within_deadline(P::fetch(&self.client, &self.job)).await.ok_or_else(|| self.deadline_error())??;
+        self.schedule.observe(self.started.elapsed(), state.progress());
+        tracing::debug!(
+            name: "poll",
+            status = state.raw_status(),
+            progress = state.progress(),
+            waited_ms = wait.as_millis() as u64,
+            elapsed_ms = self.started.elapsed().as_millis() as u64,
+            "poll"
+        );
         Ok(state)
     }
 
@@ -227,7 +245,16 @@ impl<P: Protocol> Ctx<P> {
             Ok(None) => Err(Broke::Reason("ended")),
             Ok(Some(Push::Broken(_))) => Err(Broke::Reason("broke")),
             Ok(Some(Push::Error(e))) => Err(Broke::Error(e)),
-            Ok(Some(Push::State(state))) => Ok(state),
+            Ok(Some(Push::State(state))) => {
+                tracing::debug!(
+                    name: "push_event",
+                    status = state.raw_status(),
+                    progress = state.progress(),
+                    job.id = state.job_id(),
+                    "push_event"
+                );
+                Ok(state)
+            }
         }
     }
 }
@@ -250,7 +277,8 @@ async fn step<P: Protocol>(
                     None => return Some((Err(ctx.deadline_error()), Phase::Done)),
                     Some(Ok(events)) => Phase::Push(events),
                     // No usable channel (not offered, refused): polling tells the rest.
-                    Some(Err(_)) => {
+                    Some(Err(e)) => {
+                        tracing::info!(name: "push_broken", reason = %e, "no push channel; polling");
                         ctx.poll_immediately = true;
                         Phase::Poll
                     }
@@ -287,6 +315,7 @@ async fn step<P: Protocol>(
                     return Some((Err(err), Phase::Done));
                 }
                 // We know the job: follow it by polling, never by submitting again.
+                tracing::info!(name: "push_broken", reason = broke, "push channel {broke}; polling takes over");
                 ctx.poll_immediately = true;
                 Phase::Poll
             }

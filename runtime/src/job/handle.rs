@@ -111,7 +111,9 @@ impl<P: Protocol> Job<P> {
 
     /// The job's updates as a stream: the submit answer, then each change of status or progress
     /// until the terminal state. Read from the platform's push channel where it has one for a
-    /// submitted job (MindVideo's task events), by polling otherwise or when the channel breaks.
+    /// submitted job (MindVideo's task events, fal's status stream), by polling otherwise or when
+    /// the channel breaks. skills.video's channel is its SSE submit, so a job submitted with
+    /// `Call::submit` is polled there; `Call<'_, SkillsVideo, _>::stream` submits over it.
     pub fn updates(&self, options: WaitOptions) -> Updates<P::State> {
         follow(self.client.clone(), self.job.clone(), Start::Known(self.submitted.clone()), options)
     }

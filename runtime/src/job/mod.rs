@@ -30,6 +30,7 @@
 
 mod follow;
 mod handle;
+mod schedule;
 mod state;
 mod wait;
 

@@ -5,6 +5,10 @@ use std::time::Duration;
 /// How [`Job::wait`](crate::Job::wait) follows a job: the first poll interval, how it grows, its cap, and the
 /// overall deadline. Push channels are read until the deadline too.
 ///
+/// Where a job reports progress, polling follows the end it points to instead: fewer polls while
+/// the end is far (up to twice `max_interval` apart), one just after the expected end, then
+/// `interval` growing by `backoff` again if the job is not done yet.
+///
 /// ```
 /// use std::time::Duration;
 /// use mediagen_runtime::WaitOptions;
@@ -23,12 +27,15 @@ pub struct WaitOptions {
 }
 
 impl Default for WaitOptions {
-    /// Poll after 2 s, growing by 1.5× up to 15 s between polls; give up after 30 minutes.
+    /// Poll after 2 s, growing by 1.3× up to 18 s between polls; give up after 30 minutes.
+    ///
+    /// Without progress this is 39 `GET`s for a 10-minute job, and a job is noticed 9 s after it
+    /// ended on average (at most 18 s); with linear progress, 20 `GET`s and about 4 s.
     fn default() -> Self {
         WaitOptions {
             interval: Duration::from_secs(2),
-            max_interval: Duration::from_secs(15),
-            backoff: 1.5,
+            max_interval: Duration::from_secs(18),
+            backoff: 1.3,
             deadline: Some(Duration::from_secs(30 * 60)),
             cancel_on_timeout: false,
         }

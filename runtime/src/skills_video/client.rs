@@ -3,6 +3,7 @@
 use futures_util::future::BoxFuture;
 use reqwest::header::{self, HeaderValue};
 use serde_json::Value;
+use tracing::Instrument as _;
 
 use super::{Generation, GenerationStream, TtsRequest, TtsResponse};
 use crate::answer::family_of;
@@ -110,7 +111,8 @@ impl<M: CallInput> Call<'_, SkillsVideo, M> {
         let options = self.options();
         let client = self.client.clone();
         let job = JobRef { id: String::new(), family: Some(family_of(self.input.kind())), key: () };
-        let resp = client.transport().send(&req).await?;
+        let span = crate::telemetry::submit_span(SkillsVideo::PLATFORM, self.input.model_path());
+        let resp = client.transport().send(&req).instrument(span).await?;
         let is_sse = resp
             .headers()
             .get(header::CONTENT_TYPE)
