@@ -56,13 +56,14 @@ impl Options {
             // The SDK's default cap (18 s) for the default 2 s; a cap as many times the interval otherwise.
             .max_interval(self.poll_interval.max(Duration::from_secs(18)).min(self.poll_interval * 9))
             .deadline(self.timeout)
-            .cancel_on_timeout(self.cancel_on_timeout)
     }
 }
 
 /// A client of platform `P` from the environment, with `--base-url` and `--timeout` applied.
 fn client<P: Protocol>(opts: &Options) -> Result<Client<P>, Failure> {
-    let mut builder = Client::<P>::builder().wait_options(opts.wait_options());
+    // A request (a submit too) waits no longer than the whole run may take.
+    let mut builder =
+        Client::<P>::builder().wait_options(opts.wait_options()).timeout(opts.timeout.min(Duration::from_secs(120)));
     if let Some(url) = &opts.base_url {
         builder = builder.base_url(url.clone());
     }
@@ -265,7 +266,17 @@ async fn finish<P: Protocol>(
     }
     let done = match waited {
         None => return conclude(info, Some(&id), Some(&last), Err(Trouble::Interrupted), Vec::new(), opts),
-        Some(Err(e)) => return conclude(info, Some(&id), Some(&last), Err(e.into()), Vec::new(), opts),
+        Some(Err(e)) => {
+            // `--cancel-on-timeout`: the job nobody waits for any more is stopped, and the user
+            // is told whether it was.
+            if opts.cancel_on_timeout && matches!(e, mediagen::Error::Deadline { .. }) {
+                match job.cancel().await {
+                    Ok(()) => eprintln!("mediagen: the deadline passed; cancellation of job {id} requested"),
+                    Err(c) => eprintln!("mediagen: the deadline passed; job {id} was not canceled: {}", one_line(&c)),
+                }
+            }
+            return conclude(info, Some(&id), Some(&last), Err(e.into()), Vec::new(), opts);
+        }
         Some(Ok(done)) => done,
     };
     let (files, saved) = tokio::select! {

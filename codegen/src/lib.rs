@@ -25,7 +25,7 @@ mod source;
 
 pub use error::Error;
 pub use layout::{module_path, snake};
-pub use source::{input_pointer, Kind, ModelSource, Platform};
+pub use source::{input_pointer, output_pointer_of, Kind, ModelSource, Platform};
 
 /// One schema file, as read by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]

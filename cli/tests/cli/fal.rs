@@ -86,6 +86,7 @@ async fn cancel_on_timeout_sends_one_cancel_and_cancel_sends_one_more() {
     ])
     .await;
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the deadline passed; cancellation of job req_1 requested"), "{}", stderr(&out));
     assert_eq!(server.requests_to("PUT", "/fal-ai/veo3/requests/req_1/cancel").len(), 1);
 
     let out = mediagen(&["cancel", MODEL, "req_1", "--base-url", &server.origin()]).await;

@@ -209,3 +209,19 @@ async fn status_of_an_unknown_job_does_not_suggest_itself() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert!(!stderr(&out).contains("pick it up"), "{}", stderr(&out));
 }
+
+#[tokio::test]
+async fn a_submit_that_gets_no_answer_is_bounded_by_timeout_and_says_a_job_may_exist() {
+    let server = endless_server(Duration::from_secs(30)).await;
+    let started = std::time::Instant::now();
+    let out =
+        mediagen(&["run", MODEL, "--prompt", "x", "--timeout", "1s", "--json", "--base-url", &server.base_url]).await;
+    assert!(started.elapsed() < Duration::from_secs(15), "bounded by --timeout, not the 120 s request timeout");
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the submit was sent but no answer within 1s; the job may have been created"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(server.requests_to("POST", "/api/v1/generation/google/veo-3.1").len(), 1, "never sent twice");
+}

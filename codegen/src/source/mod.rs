@@ -298,6 +298,15 @@ pub fn input_pointer(document: &Value) -> Result<String, String> {
     }
 }
 
+/// JSON pointer of the schema of a model's typed `Output` in a parsed document of `platform`
+/// (its folder name: `fal`, `aimlapi`), found as [`generate_model`](crate::generate_model) finds
+/// it; `None` where the document describes no output.
+pub fn output_pointer_of(platform: &str, document: &Value) -> Option<String> {
+    let platform = Platform::ALL.into_iter().find(|p| p.dir() == platform)?;
+    let (_, _, post) = find_request_body(document).ok()?;
+    output::output_pointer(platform, document, &post)
+}
+
 /// Whether the document's version lets keywords beside `$ref` apply: OpenAPI 3.1 (JSON Schema
 /// 2020-12) and JSON Schema 2019-09 on do; OpenAPI 3.0, Swagger and drafts 3 to 7 ignore them.
 fn ref_siblings_apply(document: &Value) -> bool {

@@ -366,6 +366,18 @@ impl Transport {
         }
     }
 
+    /// The error of a transport failure that is not retried. A submit that timed out or broke
+    /// after it was sent may have created (and charged) a job: say so, rather than suggest that
+    /// nothing was sent.
+    fn not_retried(&self, req: &Request, e: reqwest::Error) -> Error {
+        let sent = e.is_timeout() || e.is_request() || e.is_body();
+        if matches!(req.replay, Replay::Unsafe | Replay::Unsent) && sent && !e.is_connect() {
+            let what = if e.is_timeout() { format!("no answer within {:?}", self.timeout) } else { e.to_string() };
+            return Error::Stream { message: format!("the submit was sent but {what}; the job may have been created") };
+        }
+        Error::Transport(e)
+    }
+
     /// Send a request, retrying as its [`Replay`] and the policy allow. A 2xx response is
     /// returned as is; any other status becomes [`Error::Api`].
     pub(crate) async fn send(&self, req: &Request) -> Result<reqwest::Response> {
@@ -400,7 +412,7 @@ impl Transport {
                 Ok(resp) if resp.status().is_success() => match finish(resp).await {
                     Ok(value) => return Ok(value),
                     Err(e) if req.replay.retries_transport(&e) => (Error::Transport(e), None),
-                    Err(e) => return Err(Error::Transport(e)),
+                    Err(e) => return Err(self.not_retried(req, e)),
                 },
                 Ok(resp) => {
                     // A 504 that says the caller's own start deadline passed (fal's
@@ -421,7 +433,7 @@ impl Transport {
                     (err, retry_after)
                 }
                 Err(e) if req.replay.retries_transport(&e) => (Error::Transport(e), None),
-                Err(e) => return Err(Error::Transport(e)),
+                Err(e) => return Err(self.not_retried(req, e)),
             };
             if attempt >= self.retry.max_attempts {
                 return Err(err);

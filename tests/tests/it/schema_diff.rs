@@ -150,3 +150,28 @@ fn fail_on_stops_at_the_chosen_level_and_folders_compare_by_model_id() {
     assert!(failed.is_some());
     assert!(DiffOptions::parse(&["--fail-on", "LOUD"]).is_err());
 }
+
+/// A change to what a model answers (its typed `Output`) changes no request, and can still break
+/// code that reads the output: found by a new user, whose edit of fal veo3's `File` went unreported.
+#[test]
+fn output_changes_are_reported_with_their_rust_verdict() {
+    let path = xtask::workspace_root().join("schemas/fal/fal-ai/veo3.json");
+    let old_text = std::fs::read_to_string(&path).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&old_text).unwrap();
+    let file = &mut doc["components"]["schemas"]["File"];
+    file["properties"]["url"]["type"] = serde_json::json!("integer");
+    file["properties"].as_object_mut().unwrap().remove("file_size");
+    let old = entry("fal/fal-ai/veo3", "old.json", &old_text);
+    let new = entry("fal/fal-ai/veo3", "new.json", &doc.to_string());
+    let report = Report { models: vec![diff_model("fal/fal-ai/veo3", Some(&old), Some(&new)).unwrap()] };
+    let text = report.text();
+    assert!(
+        text.contains("new.json#/components/schemas/File/properties/url/type: INFO type changed")
+            && text.contains("in the output"),
+        "{text}"
+    );
+    assert!(text.contains("old.json#/components/schemas/File/properties/file_size: INFO property removed"), "{text}");
+    let lines: Vec<_> = report.models[0].lines.iter().collect();
+    assert!(lines.iter().all(|l| l.level == Level::Info), "requests are unaffected: {text}");
+    assert!(lines.iter().any(|l| l.rust == Rust::Breaking), "{text}");
+}

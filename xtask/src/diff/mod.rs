@@ -67,17 +67,49 @@ pub fn diff_model(id: &str, old: Option<&Entry>, new: Option<&Entry>) -> Result<
         (Some(o), Some(n)) if o.text == n.text => Vec::new(),
         (Some(o), Some(n)) => {
             let ((od, op), (nd, np)) = (parse(o)?, parse(n)?);
-            compare::compare(&od, &op, &nd, &np)
+            let mut lines: Vec<Line> = compare::compare(&od, &op, &nd, &np)
                 .into_iter()
                 .map(|c| {
                     let file = if c.side == Side::New { &n.label } else { &o.label };
                     line(file, c.pointer, c.kind, c.detail, c.required)
                 })
-                .collect()
+                .collect();
+            // The typed `Output` (where the document describes one): no request changes, so
+            // every line is INFO on the wire; what it does to code reading the output is its own.
+            let platform = id.split('/').next().unwrap_or_default();
+            let outputs = (
+                mediagen_codegen::output_pointer_of(platform, &od),
+                mediagen_codegen::output_pointer_of(platform, &nd),
+            );
+            if let (Some(oop), Some(nop)) = outputs {
+                lines.extend(compare::compare(&od, &oop, &nd, &nop).into_iter().map(|c| {
+                    let file = if c.side == Side::New { &n.label } else { &o.label };
+                    let mut l = line(file, c.pointer, c.kind, format!("in the output: {}", c.detail), c.required);
+                    l.level = Level::Info;
+                    l.rust = output_rust(c.kind, c.required);
+                    l
+                }));
+            }
+            lines
         }
         (None, None) => Vec::new(),
     };
     Ok(ModelDiff { model: id.to_string(), lines })
+}
+
+/// What a change of the output schema does to code that reads the typed `Output`, which is read
+/// leniently (string enums are `String`s, constraints are not checked): a field removed, retyped
+/// or made optional breaks it; a field added is additive; enum values, bounds and docs do not
+/// change the types.
+fn output_rust(kind: Kind, required: bool) -> Rust {
+    match kind {
+        Kind::EnumAdded | Kind::EnumRemoved | Kind::EnumValueAdded | Kind::EnumValueRemoved => Rust::Compatible,
+        Kind::ConstAdded | Kind::ConstChanged | Kind::ConstRemoved => Rust::Compatible,
+        Kind::RequiredPropertyAdded => Rust::Additive,
+        // A field that became required reads as `T` instead of `Option<T>`.
+        Kind::BecameRequired => Rust::Breaking,
+        other => other.rust(required),
+    }
 }
 
 /// Compare two sets of schema files by model id.

@@ -86,12 +86,24 @@ pub fn sync(root: &Path, options: &SyncOptions) -> Result<String> {
     let settings = Settings::default();
     let (mut failures, mut out) = (Vec::new(), Vec::new());
     let (mut updated, mut unchanged, mut no_url) = (Vec::new(), 0, 0);
+    // An `--only` id that names no shipped schema is a typo, not "all up to date".
+    for only in &options.only {
+        let known = current.iter().any(|f| {
+            let id = f.path.trim_end_matches(".json");
+            id == only || id.split_once('/').is_some_and(|(_, rest)| rest == only)
+        });
+        if !known {
+            bail!("--only {only}: no shipped schema has that id (schemas/<platform>/<id>.json)");
+        }
+    }
     for file in current.iter().filter(|f| options.selects(&f.path)) {
         let Some(url) = manifest.get(&file.path).and_then(|s| s.url.clone()) else {
             no_url += 1;
             continue;
         };
-        let text = match fetch::get(&options.origins.rebase(&url), None) {
+        // The URL actually fetched (a test or mirror may stand in for the recorded one).
+        let url = options.origins.rebase(&url);
+        let text = match fetch::get(&url, None) {
             Ok(text) => text,
             Err(e) => {
                 failures.push(format!("schemas/{}: fetching {url} failed: {e:#}", file.path));
