@@ -228,9 +228,10 @@ async fn relay_errors_are_typed_and_a_submit_is_not_repeated_where_it_could_char
     );
     let err = client.videos_veo3(input()).submit().await.unwrap_err();
     assert!(matches!(err, Error::Api { status: 500, kind: ErrorKind::Server, .. }), "{err:?}");
-    // A dropped connection after the request was sent: the task may exist, so no retry.
+    // A dropped connection after the request was sent: the task may exist, so no retry, and
+    // the error says so.
     let err = client.videos_veo3(input()).submit().await.unwrap_err();
-    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+    assert!(matches!(&err, Error::Stream { message } if message.contains("the job may have been created")), "{err:?}");
     assert_eq!(server.requests_to("POST", SUBMIT).len(), 3);
 }
 
