@@ -139,7 +139,8 @@ fn platform_mods() -> TokenStream {
     let mods = Platform::ALL.iter().map(|p| {
         let m = format_ident!("{}", p.module());
         let f = feature(*p);
-        quote!(#[cfg(feature = #f)] pub mod #m;)
+        // prettyplease formats generated code, rustfmt the hand-written: `cargo fmt` leaves it.
+        quote!(#[cfg(feature = #f)] #[rustfmt::skip] pub mod #m;)
     });
     quote!(#(#mods)*)
 }

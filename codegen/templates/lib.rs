@@ -94,12 +94,13 @@
 
 pub use ::mediagen_runtime::{
     Call, CallInput, Client, ClientBuilder, Cost, CostUnit, Error, ErrorKind, Family, Job, JobHandle, JobKey, JobRef,
-    JobState, JobStatus, Kind, MediaInput, Model, ModelInfo, Output, Platform, Protocol, RawInput, Result,
-    RetryPolicy, Submit, Updates, WaitOptions,
+    JobState, JobStatus, Kind, MediaInput, Model, ModelInfo, Output, Platform, Protocol, RawInput, Result, RetryPolicy,
+    Submit, Updates, WaitOptions,
 };
 
 /// What only generated code calls. Not part of the public API.
 #[doc(hidden)]
 pub use ::mediagen_runtime::__private;
 
+#[rustfmt::skip]
 pub mod registry;

@@ -95,23 +95,29 @@
 
 pub use ::mediagen_runtime::{
     Call, CallInput, Client, ClientBuilder, Cost, CostUnit, Error, ErrorKind, Family, Job, JobHandle, JobKey, JobRef,
-    JobState, JobStatus, Kind, MediaInput, Model, ModelInfo, Output, Platform, Protocol, RawInput, Result,
-    RetryPolicy, Submit, Updates, WaitOptions,
+    JobState, JobStatus, Kind, MediaInput, Model, ModelInfo, Output, Platform, Protocol, RawInput, Result, RetryPolicy,
+    Submit, Updates, WaitOptions,
 };
 
 /// What only generated code calls. Not part of the public API.
 #[doc(hidden)]
 pub use ::mediagen_runtime::__private;
 
+#[rustfmt::skip]
 pub mod registry;
 
 #[cfg(feature = "skills-video")]
+#[rustfmt::skip]
 pub mod skills_video;
 #[cfg(feature = "mindvideo")]
+#[rustfmt::skip]
 pub mod mindvideo;
 #[cfg(feature = "v2")]
+#[rustfmt::skip]
 pub mod v2;
 #[cfg(feature = "aimlapi")]
+#[rustfmt::skip]
 pub mod aimlapi;
 #[cfg(feature = "fal")]
+#[rustfmt::skip]
 pub mod fal;
