@@ -161,12 +161,7 @@ fn top_command() -> Command {
                         .default_value("30m")
                         .help("Deadline for --wait (e.g. 90s, 10m, 1h)"),
                 )
-                .arg(
-                    Arg::new("poll-interval")
-                        .long("poll-interval")
-                        .default_value("2s")
-                        .help("First interval between polls (grows with backoff)"),
-                )
+                .arg(run::poll_interval_arg())
                 .arg(
                     Arg::new("download")
                         .long("download")

@@ -50,12 +50,7 @@ pub fn run_common(cmd: Command) -> Command {
         )
         .arg(Arg::new("no-wait").long("no-wait").action(ArgAction::SetTrue).help("Print the submitted job and return"))
         .arg(Arg::new("timeout").long("timeout").default_value("30m").help("Deadline for the job (e.g. 90s, 10m, 1h)"))
-        .arg(
-            Arg::new("poll-interval")
-                .long("poll-interval")
-                .default_value("2s")
-                .help("First interval between polls (grows with backoff)"),
-        )
+        .arg(poll_interval_arg())
         .arg(
             Arg::new("stream")
                 .long("stream")
@@ -199,4 +194,12 @@ fn put_files(body: &mut Value, files: &[(String, Value)]) {
         Value::Object(map) => map.values_mut().for_each(|v| put_files(v, files)),
         _ => {}
     }
+}
+
+/// `--poll-interval`, shared by `run` and `status`.
+pub fn poll_interval_arg() -> Arg {
+    Arg::new("poll-interval")
+        .long("poll-interval")
+        .default_value("2s")
+        .help("First interval between polls (grows with backoff)")
 }

@@ -88,11 +88,7 @@ impl sealed::Sealed for Aimlapi {
             let family = family_of(call.input.kind());
             let req = Request::post(info.endpoint, Body::Json(body)).family(Some(family));
             let text = client.transport().send_text(&req).await?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| Error::Decode { message: e.to_string(), body: text.clone() })?;
-            let Value::Object(answer) = value else {
-                return Err(Error::Decode { message: "expected a JSON object".into(), body: text });
-            };
+            let answer = json_object(&text)?;
             let followed =
                 call.input.kind() == Kind::Video && answer.get("id").is_some() && answer.get("data").is_none();
             let generation = if followed {
@@ -175,19 +171,24 @@ impl Client<Aimlapi> {
         let path = format!("/v2/video/generations?generation_id={}", http::encode_segment(generation_id));
         let family = Some(Family::Video);
         let text = self.transport().send_text(&Request::get(path).family(family)).await?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|e| Error::Decode { message: e.to_string(), body: text.clone() })?;
+        let value: Value = http::decode_str(text.clone())?;
         if value.get("id").is_none() && value.get("status").is_none() {
             return Err(crate::error_body::error_from_body(200, &text, family));
         }
-        let Value::Object(answer) = value else {
-            return Err(Error::Decode { message: "expected a JSON object".into(), body: text });
-        };
+        let answer = json_object(&text)?;
         Generation::from_answer(answer).map_err(|e| Error::Decode { message: e.to_string(), body: text })
     }
 
     /// Poll a video generation until it ends.
     pub async fn wait(&self, generation_id: &str, options: WaitOptions) -> Result<Generation> {
         self.follow(JobRef::new(generation_id, Answer::Followed).with_family(Family::Video), options).wait().await
+    }
+}
+
+/// An answer that must be a JSON object; one that is not is kept in [`Error::Decode`].
+fn json_object(text: &str) -> Result<serde_json::Map<String, Value>> {
+    match http::decode_str::<Value>(text.to_string())? {
+        Value::Object(answer) => Ok(answer),
+        _ => Err(Error::Decode { message: "expected a JSON object".into(), body: text.to_string() }),
     }
 }

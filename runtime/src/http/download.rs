@@ -108,7 +108,8 @@ async fn claim_unique(dir: &Path, name: &str) -> Result<PathBuf> {
         Some((stem, ext)) if !stem.is_empty() => (stem, Some(ext)),
         _ => (name, None),
     };
-    for n in 1u32.. {
+    const TRIES: u32 = 10_000;
+    for n in 1..=TRIES {
         let candidate = match (n, ext) {
             (1, _) => name.to_string(),
             (_, Some(ext)) => format!("{stem}-{n}.{ext}"),
@@ -117,9 +118,10 @@ async fn claim_unique(dir: &Path, name: &str) -> Result<PathBuf> {
         let path = dir.join(candidate);
         match tokio::fs::OpenOptions::new().write(true).create_new(true).open(&path).await {
             Ok(_) => return Ok(path),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 10_000 => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(source) => return Err(Error::Io { context: format!("creating {}", path.display()), source }),
         }
     }
-    unreachable!("the loop returns")
+    let source = std::io::Error::new(std::io::ErrorKind::AlreadyExists, format!("{TRIES} names are taken"));
+    Err(Error::Io { context: format!("finding a free name for {name} in {}", dir.display()), source })
 }

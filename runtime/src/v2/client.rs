@@ -174,11 +174,7 @@ impl Client<V2> {
 }
 
 fn parse_task(text: String, family: Option<Family>) -> Result<Task> {
-    let value: Value = match serde_json::from_str(&text) {
-        Ok(v) => v,
-        Err(e) => return Err(Error::Decode { message: e.to_string(), body: text }),
-    };
-    let value = unwrap_envelope(value, "task_id");
+    let value = unwrap_envelope(http::decode_str(text.clone())?, "task_id");
     if value.get("task_id").is_none() {
         return Err(crate::error_body::error_from_body(200, &text, family));
     }
