@@ -37,8 +37,26 @@ pub struct CorpusRow {
 /// `platform` into a scratch copy of the generated crate (never into `generated/`), compile them
 /// all together, and report one row per schema.
 pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>> {
-    let files = read_schemas(dir)?;
     let settings = Settings::default().with_schemas_dir(dir.display().to_string());
+    let (mut rows, models) = corpus_models(dir, platform, &settings)?;
+    let errors = compile_models(root, &models, &settings)?;
+    let typed_ids: Vec<String> = models.iter().map(|m| m.model.id.clone()).collect();
+    for (i, message) in errors {
+        if let Some(row) = rows.iter_mut().find(|r| r.id == typed_ids[i]) {
+            row.outcome = CorpusOutcome::Failed(format!("does not compile: {message}"));
+        }
+    }
+    Ok(rows)
+}
+
+/// Generate every schema under `dir` as a model of `platform`, one row per schema; the models
+/// that generated, in row order.
+pub(crate) fn corpus_models(
+    dir: &Path,
+    platform: &str,
+    settings: &Settings,
+) -> Result<(Vec<CorpusRow>, Vec<ModelCode>)> {
+    let files = read_schemas(dir)?;
     let mut rows = Vec::new();
     let mut models = Vec::new();
     let mut used = BTreeSet::new();
@@ -68,7 +86,7 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
         }
         let schema = SchemaFile { path: format!("{platform}/{mapped}"), text: f.text.clone() };
         let id = format!("{platform}/{}", mapped.trim_end_matches(".json"));
-        match mediagen_codegen::generate_model(&schema, &settings) {
+        match mediagen_codegen::generate_model(&schema, settings) {
             Ok(code) => {
                 rows.push(CorpusRow {
                     file: f.path.clone(),
@@ -91,29 +109,19 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
             Err(e) => rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::Failed(e.to_string()) }),
         }
     }
-    let errors = compile_models(root, &models, &settings)?;
-    let typed_ids: Vec<String> = models.iter().map(|m| m.model.id.clone()).collect();
-    for (i, message) in errors {
-        if let Some(row) = rows.iter_mut().find(|r| r.id == typed_ids[i]) {
-            row.outcome = CorpusOutcome::Failed(format!("does not compile: {message}"));
-        }
-    }
-    Ok(rows)
+    Ok((rows, models))
 }
 
-/// Compile generated models together in a scratch workspace beside the hand-written runtime
-/// (never in `generated/`), under clippy `-D warnings`; the first compiler error of each model
-/// that has one, by index into `models`.
-pub(crate) fn compile_models(
+/// Write a workspace at `scratch`: the hand-written runtime beside a generated crate made of
+/// `models` (never `generated/`). Returns the generated crate's files.
+pub(crate) fn scratch_workspace(
     root: &Path,
     models: &[ModelCode],
     settings: &Settings,
-) -> Result<BTreeMap<usize, String>> {
+    scratch: &Path,
+) -> Result<Vec<GeneratedFile>> {
     let generated = mediagen_codegen::module_tree(models, settings)?;
-
-    // A scratch workspace: the hand-written runtime beside the crate generated from these models.
-    let scratch = std::env::temp_dir().join(format!("mediagen-corpus-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
+    let _ = std::fs::remove_dir_all(scratch);
     copy_dir(&root.join("runtime"), &scratch.join("runtime"))?;
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
     let manifest: String = manifest
@@ -133,9 +141,22 @@ pub(crate) fn compile_models(
     std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
     for f in &generated {
         let path = scratch.join("generated").join(&f.path);
-        std::fs::create_dir_all(path.parent().unwrap_or(&scratch))?;
+        std::fs::create_dir_all(path.parent().unwrap_or(scratch))?;
         std::fs::write(path, &f.text)?;
     }
+    Ok(generated)
+}
+
+/// Compile generated models together in a scratch workspace beside the hand-written runtime
+/// (never in `generated/`), under clippy `-D warnings`; the first compiler error of each model
+/// that has one, by index into `models`.
+pub(crate) fn compile_models(
+    root: &Path,
+    models: &[ModelCode],
+    settings: &Settings,
+) -> Result<BTreeMap<usize, String>> {
+    let scratch = std::env::temp_dir().join(format!("mediagen-corpus-{}", std::process::id()));
+    let generated = scratch_workspace(root, models, settings, &scratch)?;
     let output = std::process::Command::new("cargo")
         .args(["clippy", "--quiet", "--lib", "-p", "mediagen", "--message-format=json", "--", "-D", "warnings"])
         .current_dir(&scratch)
@@ -233,4 +254,22 @@ pub fn report_corpus(rows: &[CorpusRow]) -> Result<String> {
         bail!("{summary}");
     }
     Ok(summary)
+}
+
+/// Write the whole shared corpus (`../shared/corpus/<platform>/`, every platform folder there)
+/// as one generated crate into a scratch workspace at `out`, for compile-time measurements.
+/// Returns the number of models in it.
+pub fn corpus_crate(root: &Path, out: &Path) -> Result<usize> {
+    let shared = root.join("../shared/corpus");
+    let settings = Settings::default().with_schemas_dir(shared.display().to_string());
+    let mut models = Vec::new();
+    for platform in ["aimlapi", "fal"] {
+        let dir = shared.join(platform);
+        if !dir.is_dir() {
+            bail!("{} is not there: the corpus crate needs the shared corpus", dir.display());
+        }
+        models.extend(corpus_models(&dir, platform, &settings)?.1);
+    }
+    scratch_workspace(root, &models, &settings, out)?;
+    Ok(models.len())
 }

@@ -16,7 +16,7 @@ pub mod sync;
 
 pub use ci::{ci, drop_in_check};
 pub use codegen::{codegen, codegen_against, read_schemas};
-pub use corpus::{corpus, report_corpus, CorpusOutcome, CorpusRow};
+pub use corpus::{corpus, corpus_crate, report_corpus, CorpusOutcome, CorpusRow};
 pub use fs::{find_workspace_root, workspace_root};
 pub use fuzz::{fuzz, FuzzOptions};
 pub use sync::{sync, SyncOptions};

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [OLD] [NEW] [--json] [--fail-on ERR|WARN] | cargo xtask sync [PLATFORM] [--only ID...] [--new] [--fal-site URL] [--fal-api URL] | cargo xtask corpus <DIR> [--platform P] | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask ci";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [OLD] [NEW] [--json] [--fail-on ERR|WARN] | cargo xtask sync [PLATFORM] [--only ID...] [--new] [--fal-site URL] [--fal-api URL] | cargo xtask corpus <DIR> [--platform P] | cargo xtask corpus-crate <OUT> | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask ci";
 
 fn main() -> ExitCode {
     // typify panics on a few constructs; codegen turns those into located errors, so the
@@ -27,6 +27,8 @@ fn main() -> ExitCode {
         ["corpus", dir, "--platform", p] => {
             xtask::corpus(&root, std::path::Path::new(dir), p).and_then(|rows| xtask::report_corpus(&rows))
         }
+        ["corpus-crate", out] => xtask::corpus_crate(&root, std::path::Path::new(out))
+            .map(|n| format!("wrote a workspace with {n} corpus models to {out}")),
         ["diff", rest @ ..] => xtask::diff::DiffOptions::parse(rest)
             .and_then(|o| xtask::diff::diff(&root, &o))
             .and_then(|(text, failed)| {
