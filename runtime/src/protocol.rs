@@ -81,6 +81,19 @@ pub(crate) mod sealed {
             false
         }
 
+        /// Complete a terminal state from the push channel that [`needs_refresh`](Self::needs_refresh):
+        /// by default a `GET` of the job ([`fetch`](Self::fetch)).
+        fn refresh<'a>(
+            client: &'a Client<Self>,
+            job: &'a JobRef<Self>,
+            _pushed: &'a <Self as Protocol>::State,
+        ) -> BoxFuture<'a, Result<<Self as Protocol>::State>>
+        where
+            Self: Protocol,
+        {
+            Self::fetch(client, job)
+        }
+
         /// Give a state what it cannot read from the platform's answer (a v2 task's output kind,
         /// from its scope).
         fn attach(_state: &mut <Self as Protocol>::State, _job: &JobRef<Self>)

@@ -5,11 +5,13 @@
 
 mod answers;
 mod models;
+mod paused;
 mod respond;
 mod server;
 
 pub use answers::{generation, mv_conflict, mv_done, mv_task, v2_task, Ledger, Submitted};
 pub use models::{ImageInput, TestInput, IMAGE_INFO, VIDEO_INFO};
+pub use paused::follow_paused;
 pub use respond::{bytes, drop_connection, json, json_with, payload, slow_json, sse, text, SseEnd};
 pub use server::{fast_retry, fast_wait, multipart_parts, Part, Recorded, TestServer};
 

@@ -11,7 +11,7 @@ use crate::fs::{copy_dir, files_under};
 use crate::fuzz::{fuzz, FuzzOptions};
 
 /// Everything CI checks, in one command: formatting, freshness, lints, each platform feature
-/// alone, the drop-in build, the corpora, a fuzz batch, every test.
+/// alone, the drop-in build, the corpora, a fuzz batch, every test, a smoke run of the benchmarks.
 pub fn ci(root: &Path) -> Result<()> {
     // The whole workspace: `generated/` is formatted by prettyplease, and its modules carry
     // `#[rustfmt::skip]` so rustfmt leaves them as they are.
@@ -60,6 +60,8 @@ pub fn ci(root: &Path) -> Result<()> {
     let out = root.join("target/fuzz-failures");
     println!("{}", fuzz(root, &FuzzOptions { count: 200, seed: 1, out })?);
     run(root, "cargo", &["test", "--workspace"], &[])?;
+    // `cargo xtask bench` still measures every figure (small sizes, unoptimized).
+    println!("{}", crate::bench::bench(root, true)?);
     Ok(())
 }
 

@@ -49,18 +49,13 @@ pub fn corpus(root: &Path, dir: &Path, platform: &str) -> Result<Vec<CorpusRow>>
     Ok(rows)
 }
 
-/// Generate every schema under `dir` as a model of `platform`, one row per schema; the models
-/// that generated, in row order.
-pub(crate) fn corpus_models(
-    dir: &Path,
-    platform: &str,
-    settings: &Settings,
-) -> Result<(Vec<CorpusRow>, Vec<ModelCode>)> {
-    let files = read_schemas(dir)?;
-    let mut rows = Vec::new();
-    let mut models = Vec::new();
+/// Every schema under `dir` as a schema file of `platform`: its path is `<platform>/<id>.json`,
+/// lower-cased, with ids kept apart where two documents would land on one Rust module. Paired
+/// with the document's path relative to `dir`.
+pub fn corpus_sources(dir: &Path, platform: &str) -> Result<Vec<(String, SchemaFile)>> {
     let mut used = BTreeSet::new();
-    for f in &files {
+    let mut out = Vec::new();
+    for f in read_schemas(dir)? {
         let rel = f.path.strip_prefix(&format!("{platform}/")).unwrap_or(&f.path);
         // Folder names such as `Black-Forest-Labs` and `black-forest-labs` both exist: keep
         // the ids apart after lower-casing.
@@ -84,12 +79,26 @@ pub(crate) fn corpus_models(
         if n > 1 {
             mapped = format!("{stem}-{n}.json");
         }
-        let schema = SchemaFile { path: format!("{platform}/{mapped}"), text: f.text.clone() };
-        let id = format!("{platform}/{}", mapped.trim_end_matches(".json"));
+        out.push((f.path.clone(), SchemaFile { path: format!("{platform}/{mapped}"), text: f.text }));
+    }
+    Ok(out)
+}
+
+/// Generate every schema under `dir` as a model of `platform`, one row per schema; the models
+/// that generated, in row order.
+pub(crate) fn corpus_models(
+    dir: &Path,
+    platform: &str,
+    settings: &Settings,
+) -> Result<(Vec<CorpusRow>, Vec<ModelCode>)> {
+    let mut rows = Vec::new();
+    let mut models = Vec::new();
+    for (file, schema) in corpus_sources(dir, platform)? {
+        let id = schema.path.trim_end_matches(".json").to_string();
         match mediagen_codegen::generate_model(&schema, settings) {
             Ok(code) => {
                 rows.push(CorpusRow {
-                    file: f.path.clone(),
+                    file,
                     id,
                     outcome: CorpusOutcome::Typed {
                         loose: code.loose_fields.clone(),
@@ -100,13 +109,9 @@ pub(crate) fn corpus_models(
                 models.push(code);
             }
             Err(e) if e.is_no_model() => {
-                rows.push(CorpusRow {
-                    file: f.path.clone(),
-                    id,
-                    outcome: CorpusOutcome::NoModel("no POST operation".into()),
-                });
+                rows.push(CorpusRow { file, id, outcome: CorpusOutcome::NoModel("no POST operation".into()) });
             }
-            Err(e) => rows.push(CorpusRow { file: f.path.clone(), id, outcome: CorpusOutcome::Failed(e.to_string()) }),
+            Err(e) => rows.push(CorpusRow { file, id, outcome: CorpusOutcome::Failed(e.to_string()) }),
         }
     }
     Ok((rows, models))
@@ -121,24 +126,7 @@ pub(crate) fn scratch_workspace(
     scratch: &Path,
 ) -> Result<Vec<GeneratedFile>> {
     let generated = mediagen_codegen::module_tree(models, settings)?;
-    let _ = std::fs::remove_dir_all(scratch);
-    copy_dir(&root.join("runtime"), &scratch.join("runtime"))?;
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
-    let manifest: String = manifest
-        .lines()
-        .map(|l| {
-            if l.starts_with("members") {
-                "members = [\"runtime\", \"generated\"]"
-            } else if l.starts_with("default-members") {
-                "default-members = [\"generated\"]"
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(scratch.join("Cargo.toml"), manifest)?;
-    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
+    scratch_base(root, scratch)?;
     for f in &generated {
         let path = scratch.join("generated").join(&f.path);
         std::fs::create_dir_all(path.parent().unwrap_or(scratch))?;
@@ -254,6 +242,30 @@ pub fn report_corpus(rows: &[CorpusRow]) -> Result<String> {
         bail!("{summary}");
     }
     Ok(summary)
+}
+
+/// A workspace at `scratch` (replaced if there) holding a copy of the hand-written runtime and the
+/// root manifest and lock file; the caller puts a generated crate in `generated/`.
+pub(crate) fn scratch_base(root: &Path, scratch: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(scratch);
+    copy_dir(&root.join("runtime"), &scratch.join("runtime"))?;
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+    let manifest: String = manifest
+        .lines()
+        .map(|l| {
+            if l.starts_with("members") {
+                "members = [\"runtime\", \"generated\"]"
+            } else if l.starts_with("default-members") {
+                "default-members = [\"generated\"]"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(scratch.join("Cargo.toml"), manifest)?;
+    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"))?;
+    Ok(())
 }
 
 /// Write the whole shared corpus (`../shared/corpus/<platform>/`, every platform folder there)

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [OLD] [NEW] [--json] [--fail-on ERR|WARN] | cargo xtask sync [PLATFORM] [--only ID...] [--new] [--fal-site URL] [--fal-api URL] | cargo xtask corpus <DIR> [--platform P] | cargo xtask corpus-crate <OUT> | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask ci";
+const USAGE: &str = "usage: cargo xtask codegen [--check] | cargo xtask diff [OLD] [NEW] [--json] [--fail-on ERR|WARN] | cargo xtask sync [PLATFORM] [--only ID...] [--new] [--fal-site URL] [--fal-api URL] | cargo xtask corpus <DIR> [--platform P] | cargo xtask corpus-crate <OUT> | cargo xtask fuzz [--count N] [--seed S] [--out DIR] | cargo xtask bench [--smoke] | cargo xtask ci";
 
 fn main() -> ExitCode {
     // typify panics on a few constructs; codegen turns those into located errors, so the
@@ -40,6 +40,8 @@ fn main() -> ExitCode {
             }),
         ["sync", rest @ ..] => xtask::SyncOptions::parse(rest).and_then(|o| xtask::sync(&root, &o)),
         ["fuzz", rest @ ..] => fuzz_options(&root, rest).and_then(|o| xtask::fuzz(&root, &o)),
+        ["bench"] => xtask::bench(&root, false),
+        ["bench", "--smoke"] => xtask::bench(&root, true),
         ["ci"] => xtask::ci(&root).map(|()| "all checks passed".to_string()),
         _ => Err(anyhow::anyhow!("{USAGE}")),
     };

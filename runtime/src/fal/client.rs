@@ -180,6 +180,19 @@ impl sealed::Sealed for Fal {
         state.completed() && state.result.is_none() && state.failure.is_none()
     }
 
+    /// The result of a pushed `COMPLETED`: `GET .../requests/{id}` alone (its status is known).
+    fn refresh<'a>(
+        client: &'a Client<Self>,
+        job: &'a JobRef<Self>,
+        pushed: &'a Request,
+    ) -> BoxFuture<'a, Result<Request>> {
+        Box::pin(async move {
+            let mut state = pushed.clone();
+            read_result(client, job, &mut state).await?;
+            Ok(state)
+        })
+    }
+
     /// `PUT .../requests/{id}/cancel`: 202 `CANCELLATION_REQUESTED`; a request that already
     /// completed (400 `ALREADY_COMPLETED`) stays as it is.
     fn cancel<'a>(client: &'a Client<Self>, job: &'a JobRef<Self>) -> BoxFuture<'a, Result<()>> {

@@ -292,7 +292,8 @@ async fn step<P: Protocol>(
                     }
                     Ok(mut state) => {
                         if state.is_terminal() && P::needs_refresh(&state) {
-                            if let Some(Ok(full)) = ctx.within_deadline(P::fetch(&ctx.client, &ctx.job)).await {
+                            if let Some(Ok(full)) = ctx.within_deadline(P::refresh(&ctx.client, &ctx.job, &state)).await
+                            {
                                 if full.is_terminal() {
                                     state = full;
                                 }

@@ -17,6 +17,8 @@ pub struct Job<P: Protocol> {
     client: Client<P>,
     job: JobRef<P>,
     submitted: P::State,
+    /// The state the job succeeded with, once a wait saw it: a later wait or `output` sends nothing.
+    done: std::sync::OnceLock<P::State>,
 }
 
 impl<P: Protocol> Job<P> {
@@ -28,7 +30,7 @@ impl<P: Protocol> Job<P> {
 
     fn from_parts(client: Client<P>, job: JobRef<P>, mut submitted: P::State) -> Self {
         P::attach(&mut submitted, &job);
-        Job { client, job, submitted }
+        Job { client, job, submitted, done: std::sync::OnceLock::new() }
     }
 
     /// A job from a stored [`JobHandle`]; nothing is sent.
@@ -80,7 +82,8 @@ impl<P: Protocol> Job<P> {
     /// Follow the job until it ends, with the client's [`WaitOptions`]. A job that succeeded is
     /// returned; a failed one is [`Error::JobFailed`](crate::Error::JobFailed), a canceled one
     /// [`Error::JobCanceled`](crate::Error::JobCanceled), one still running at the deadline
-    /// [`Error::Deadline`](crate::Error::Deadline).
+    /// [`Error::Deadline`](crate::Error::Deadline). Once a wait has seen the job succeed, waiting
+    /// again (and [`output`](Self::output)) returns that state without a request.
     pub async fn wait(&self) -> Result<P::State> {
         self.wait_with(self.client.wait_options().clone()).await
     }
@@ -98,10 +101,17 @@ impl<P: Protocol> Job<P> {
     pub async fn wait_reporting(
         &self,
         options: WaitOptions,
-        on_update: impl FnMut(&P::State) + Send,
+        mut on_update: impl FnMut(&P::State) + Send,
     ) -> Result<P::State> {
+        if let Some(done) = self.done.get() {
+            on_update(done);
+            return Ok(done.clone());
+        }
         let cancel = options.cancel_on_timeout;
         let result = self.updates(options).wait_reporting(on_update).await;
+        if let Ok(done) = &result {
+            let _ = self.done.set(done.clone());
+        }
         if cancel && matches!(result, Err(crate::Error::Deadline { .. })) {
             // The deadline is what the caller sees; a failed cancel does not hide it.
             let _ = self.cancel().await;

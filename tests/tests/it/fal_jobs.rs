@@ -235,3 +235,33 @@ async fn a_webhook_rides_on_the_submit() {
     let post = &server.requests_to("POST", SUBMIT)[0];
     assert_eq!(post.query.as_deref(), Some("fal_webhook=https:%2F%2Fexample.com%2Fhooks%2Ffal%3Forder%3D42"));
 }
+
+#[tokio::test]
+async fn a_job_completed_on_its_status_stream_costs_three_requests_with_its_output() {
+    let server = TestServer::start(|req, _| match (req.method.as_str(), req.path.as_str()) {
+        ("POST", SUBMIT) => json(200, queued(0)),
+        ("GET", p) if p.ends_with("/status/stream") => sse(
+            vec![
+                json!({"request_id": "req_1", "status": "IN_PROGRESS"}),
+                json!({"request_id": "req_1", "status": "COMPLETED"}),
+            ],
+            SseEnd::Close,
+        ),
+        ("GET", REQUEST) => json(200, json!({"video": {"url": "https://fal.media/files/cat.mp4"}})),
+        _ => json(404, json!({"detail": "not found"})),
+    })
+    .await;
+    let job = server.fal().fal_ai_veo3(input()).submit().await.unwrap();
+    let done = job.wait().await.unwrap();
+    assert_eq!(done.outputs()[0].url, "https://fal.media/files/cat.mp4");
+    // The output and a second wait reuse the state the wait saw succeed.
+    let out: veo3::Output = job.output().await.unwrap();
+    assert_eq!(out.video.url, "https://fal.media/files/cat.mp4");
+    assert_eq!(job.wait().await.unwrap().outputs(), done.outputs());
+    let seen: Vec<String> = server.requests().iter().map(|r| format!("{} {}", r.method, r.path)).collect();
+    // The pushed COMPLETED is completed by reading the result alone: no status GET.
+    assert_eq!(
+        seen,
+        ["POST /fal-ai/veo3", "GET /fal-ai/veo3/requests/req_1/status/stream", "GET /fal-ai/veo3/requests/req_1"]
+    );
+}
