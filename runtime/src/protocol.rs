@@ -41,6 +41,10 @@ pub(crate) mod sealed {
         /// Where the settings come from when the builder leaves them unset.
         const ENV: Env;
 
+        /// Whether local files go inline into the JSON body as `data:` URIs (streamed from disk
+        /// at send time); the body of [`Sealed::body`] keeps their markers.
+        const DATA_URIS: bool = false;
+
         /// The request body of a call, after the schema checks.
         fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>>
         where

@@ -1,7 +1,8 @@
 //! The figures of `cargo xtask bench`: each measured beside its baseline in the same run.
 //!
-//! `cargo bench -p mediagen-tests --bench figures -- [--smoke]` prints one `ROW {json}` line per
-//! figure (xtask reads them and adds compile times). `--smoke` runs every figure at a small size,
+//! `cargo bench -p mediagen-tests --bench figures -- [--smoke] [--uploads ...]` prints one
+//! `ROW {json}` line per figure (xtask reads them and adds compile times); naming figures
+//! (`--regeneration`, `--throughput`, `--heap`, `--uploads`, `--waiting`) runs only those. `--smoke` runs every figure at a small size,
 //! only to show it still works. Subprocess modes (`--serve`, `--heap`, `--upload`) keep the server
 //! out of the measured process, and give each upload its own peak RSS.
 
@@ -60,18 +61,31 @@ fn main() {
         ["--serve"] => serve(),
         ["--heap", who, n, origin] => heap_child(who, n.parse().expect("a job count"), origin),
         ["--upload", mode, file, origin] => upload_child(mode, Path::new(file), origin),
-        [] | ["--smoke"] => {
-            let smoke = args == ["--smoke"];
-            regeneration(smoke);
+        flags if flags.iter().all(|f| f.starts_with("--")) => {
+            let smoke = flags.contains(&"--smoke");
+            // `--regeneration`, `--throughput`, ...: only those figures.
+            let named: Vec<&str> = flags.iter().filter(|f| **f != "--smoke").map(|f| &f[2..]).collect();
+            let on = |name: &str| named.is_empty() || named.contains(&name);
+            if on("regeneration") {
+                regeneration(smoke);
+            }
             let server = Server::spawn();
-            throughput(&server.origin, smoke);
-            heap(&server.origin, smoke);
-            uploads(&server.origin, smoke);
-            polling();
-            requests_per_sse_job();
+            if on("throughput") {
+                throughput(&server.origin, smoke);
+            }
+            if on("heap") {
+                heap(&server.origin, smoke);
+            }
+            if on("uploads") {
+                uploads(&server.origin, smoke);
+            }
+            if on("waiting") {
+                polling();
+                requests_per_sse_job();
+            }
         }
         other => {
-            eprintln!("usage: figures [--smoke] (got {other:?})");
+            eprintln!("usage: figures [--smoke] [--regeneration] [--throughput] [--heap] [--uploads] [--waiting] (got {other:?})");
             std::process::exit(2);
         }
     }

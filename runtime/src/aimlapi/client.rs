@@ -66,12 +66,13 @@ impl sealed::Sealed for Aimlapi {
         storage: None,
     };
 
-    /// The input with `model` (the document's, unless the body names one); local files become
-    /// `data:` URIs.
+    const DATA_URIS: bool = true;
+
+    /// The input with `model` (the document's, unless the body names one).
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
         Box::pin(async move {
             let info = info(call)?;
-            let mut body = crate::media::inline_files(call.input.request_body()?).await?;
+            let mut body = call.input.request_body()?;
             if let Value::Object(map) = &mut body {
                 map.entry("model").or_insert_with(|| info.model_name.into());
             }
@@ -86,7 +87,7 @@ impl sealed::Sealed for Aimlapi {
             let info = info(call)?;
             let body = Self::body(call).await?;
             let family = family_of(call.input.kind());
-            let req = Request::post(info.endpoint, Body::Json(body)).family(Some(family));
+            let req = Request::post(info.endpoint, Body::JsonFiles(body)).family(Some(family));
             let text = client.transport().send_text(&req).await?;
             let answer = json_object(&text)?;
             let followed =

@@ -68,7 +68,11 @@ impl<'a, P: Protocol, M: CallInput> Call<'a, P, M> {
     /// (skills.video) and as `data:` URIs elsewhere; the platform's envelope (MindVideo's
     /// `{model, input}`, the relays' `model`) is included.
     pub async fn body(&self) -> Result<Value> {
-        P::body(self.submission()).await
+        let body = P::body(self.submission()).await?;
+        match P::DATA_URIS {
+            true => crate::media::inline_files(body).await,
+            false => Ok(body),
+        }
     }
 
     /// Submit: one `POST`. Returns the job without waiting for it. Retried only where no second

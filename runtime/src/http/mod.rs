@@ -19,6 +19,7 @@
 mod decode;
 mod download;
 mod frames;
+mod inline;
 mod retry;
 
 use std::future::Future;
@@ -46,6 +47,9 @@ pub(crate) enum Body {
     /// A JSON object whose fields become form fields, with file markers as streamed file parts
     /// (see [`crate::media::to_multipart`]). Built anew for every attempt, so files are reopened.
     Multipart(Value),
+    /// Sent as `application/json`, each file marker a `data:` URI streamed from disk (see
+    /// [`inline`]). Built anew for every attempt, so files are reopened.
+    JsonFiles(Value),
     /// Raw bytes with their content type (one part of an upload).
     Bytes(bytes::Bytes, String),
     /// A file streamed from disk with its content type, reopened for every attempt.
@@ -326,6 +330,12 @@ impl Transport {
             Body::Empty => b,
             Body::Json(v) => b.json(v),
             Body::Multipart(v) => b.multipart(crate::media::to_multipart(v).await?),
+            Body::JsonFiles(v) => {
+                let (len, stream) = inline::json_with_data_uris(v).await?;
+                b.header(header::CONTENT_TYPE, "application/json")
+                    .header(header::CONTENT_LENGTH, len)
+                    .body(reqwest::Body::wrap_stream(stream))
+            }
             Body::Bytes(bytes, content_type) => {
                 b.header(header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
             }

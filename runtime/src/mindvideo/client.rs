@@ -48,11 +48,13 @@ impl sealed::Sealed for MindVideo {
         storage: None,
     };
 
-    /// The task envelope `{model, input}`; local files become `data:` URIs.
+    const DATA_URIS: bool = true;
+
+    /// The task envelope `{model, input}`.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
         Box::pin(async move {
             check_platform(call.input, Platform::Mindvideo)?;
-            let input = crate::media::inline_files(call.input.request_body()?).await?;
+            let input = call.input.request_body()?;
             Ok(serde_json::json!({ "model": call.input.model_path(), "input": input }))
         })
     }
@@ -67,7 +69,7 @@ impl sealed::Sealed for MindVideo {
             let key = HeaderValue::from_str(&key)
                 .map_err(|_| Error::validation("idempotency_key", "pattern", "not a valid HTTP header value"))?;
             let family = family_of(call.input.kind());
-            let req = Request::post("/api/v1/tasks", Body::Json(body))
+            let req = Request::post("/api/v1/tasks", Body::JsonFiles(body))
                 .header(HeaderName::from_static(IDEMPOTENCY_KEY), key)
                 .replay(Replay::Safe)
                 .family(Some(family));

@@ -97,11 +97,13 @@ impl sealed::Sealed for V2 {
         storage: None,
     };
 
-    /// The input with `model` added; local files become `data:` URIs.
+    const DATA_URIS: bool = true;
+
+    /// The input with `model` added.
     fn body<'a>(call: Submission<'a, Self>) -> BoxFuture<'a, Result<Value>> {
         Box::pin(async move {
             let (_, model) = address(call)?;
-            let mut body = crate::media::inline_files(call.input.request_body()?).await?;
+            let mut body = call.input.request_body()?;
             if let Value::Object(map) = &mut body {
                 map.insert("model".into(), model.into());
             }
@@ -115,7 +117,7 @@ impl sealed::Sealed for V2 {
             let body = Self::body(call).await?;
             let (scope, _) = address(call)?;
             let family = family_of(call.input.kind());
-            let req = Request::post(format!("/v2/{scope}/generations"), Body::Json(body)).family(Some(family));
+            let req = Request::post(format!("/v2/{scope}/generations"), Body::JsonFiles(body)).family(Some(family));
             let text = client.transport().send_text(&req).await?;
             let mut task = parse_task(text, Some(family))?;
             if task.raw_status().is_empty() {

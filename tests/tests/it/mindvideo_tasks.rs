@@ -311,3 +311,36 @@ async fn failed_and_cancelled_tasks_are_typed_errors() {
     let err = client.get("nope").await.unwrap_err();
     assert!(matches!(err, Error::Api { status: 404, kind: ErrorKind::NotFound, .. }), "{err:?}");
 }
+
+#[tokio::test]
+async fn a_local_file_goes_inline_as_a_data_uri_streamed_from_disk_on_every_attempt() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let frame = dir.path().join("frame.png");
+    let bytes = mediagen_tests::payload(200_003, 7);
+    std::fs::write(&frame, &bytes).unwrap();
+    // The first attempt meets a 503 (retried: the idempotency key makes the submit safe).
+    let server = TestServer::start(|_, n| match n {
+        0 => json(503, json!({"error": {"message": "busy"}})),
+        _ => json(201, mv_task("task_1", "queued")),
+    })
+    .await;
+    let input = skyreels_v4_fast::Input::builder()
+        .prompt("p")
+        .aspect_ratio(skyreels_v4_fast::AspectRatio::R16x9)
+        .duration(5)
+        .first_frame_image(mediagen::MediaInput::path(&frame))
+        .build()
+        .unwrap();
+    server.mindvideo().skyreels_v4_fast(input).submit().await.unwrap();
+    let expected = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(&bytes));
+    let posts = server.requests_to("POST", TASKS);
+    assert_eq!(posts.len(), 2);
+    for post in &posts {
+        assert_eq!(post.header("content-type"), Some("application/json"));
+        assert_eq!(post.header("content-length"), Some(post.body.len().to_string().as_str()));
+        let body = post.json();
+        assert_eq!(body["input"]["first_frame_image"], json!(expected));
+        assert_eq!((body["model"].as_str(), body["input"]["prompt"].as_str()), (Some("skyreels-v4-fast"), Some("p")));
+    }
+}
