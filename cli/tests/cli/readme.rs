@@ -11,6 +11,8 @@ use crate::{command, stderr};
 const ELSEWHERE: &[(&str, &str)] = &[
     ("cargo xtask codegen", "tests/tests/it/codegen.rs runs xtask::codegen on scratch workspaces"),
     ("cargo xtask ci", ".ci/run runs it on every CI run"),
+    ("cargo xtask bench --smoke", "cargo xtask ci runs it"),
+    ("cargo xtask bench", "the same measurements as --smoke (which cargo xtask ci runs), at full size"),
     ("cargo install --locked --path cli", "cargo xtask ci installs the binary the same way"),
 ];
 
