@@ -134,7 +134,8 @@ fn base64_of_file(mut file: std::fs::File) -> BoxStream<'static, std::io::Result
             if filled == 0 {
                 return;
             }
-            let encoded = base64::engine::general_purpose::STANDARD.encode(&buf[..filled]);
+            // SIMD base64 (several GB/s): the encoding keeps up with the disk and the socket.
+            let encoded = base64_simd::STANDARD.encode_to_string(&buf[..filled]);
             if tx.blocking_send(Ok(Bytes::from(encoded))).is_err() || filled < READ {
                 return;
             }
