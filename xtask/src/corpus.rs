@@ -57,9 +57,10 @@ pub(crate) fn corpus_models(
     settings: &Settings,
 ) -> Result<(Vec<CorpusRow>, Vec<ModelCode>)> {
     let files = read_schemas(dir)?;
-    let mut rows = Vec::new();
-    let mut models = Vec::new();
     let mut used = BTreeSet::new();
+    // Each document's schema path and model id; generated all together afterwards.
+    let mut schemas = Vec::with_capacity(files.len());
+    let mut ids = Vec::with_capacity(files.len());
     for f in &files {
         let rel = f.path.strip_prefix(&format!("{platform}/")).unwrap_or(&f.path);
         // Folder names such as `Black-Forest-Labs` and `black-forest-labs` both exist: keep
@@ -84,9 +85,15 @@ pub(crate) fn corpus_models(
         if n > 1 {
             mapped = format!("{stem}-{n}.json");
         }
-        let schema = SchemaFile { path: format!("{platform}/{mapped}"), text: f.text.clone() };
-        let id = format!("{platform}/{}", mapped.trim_end_matches(".json"));
-        match mediagen_codegen::generate_model(&schema, settings) {
+        ids.push(format!("{platform}/{}", mapped.trim_end_matches(".json")));
+        schemas.push(SchemaFile { path: format!("{platform}/{mapped}"), text: f.text.clone() });
+    }
+    let mut rows = Vec::with_capacity(files.len());
+    let mut models = Vec::new();
+    // In parallel; the rows and models stay in file order.
+    let results = mediagen_codegen::generate_models(&schemas, settings);
+    for ((f, id), result) in files.iter().zip(ids).zip(results) {
+        match result {
             Ok(code) => {
                 rows.push(CorpusRow {
                     file: f.path.clone(),

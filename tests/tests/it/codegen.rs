@@ -321,3 +321,21 @@ fn every_shipped_fal_and_aimlapi_model_with_a_described_result_has_a_typed_outpu
     assert_eq!(counts["fal"], (20, 20));
     assert_eq!(counts["aimlapi"], (34, 34));
 }
+
+/// Models are generated in parallel; the error is still that of the first failing file in path
+/// order, whatever the order given.
+#[test]
+fn generate_fails_on_the_first_broken_file_in_path_order() {
+    let mut files = shipped_schemas();
+    for name in ["mindvideo/zz-broken.json", "mindvideo/aa-broken.json", "mindvideo/mm-broken.json"] {
+        files.push(SchemaFile {
+            path: name.into(),
+            text: r##"{"type":"object","properties":{"a":{"$ref":"#/x"}}}"##.into(),
+        });
+    }
+    for _ in 0..2 {
+        let err = generate(&files, &Settings::default()).unwrap_err().to_string();
+        assert!(err.starts_with("schemas/mindvideo/aa-broken.json: "), "{err}");
+        files.reverse();
+    }
+}
