@@ -338,7 +338,8 @@ fn display_path(path: &str) -> String {
     path.replace("/*", "[]").replace('/', ".")
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%xx` escapes decoded (as a `$ref`'s URI fragment has them); the text as it is when that is not UTF-8.
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
