@@ -1,6 +1,7 @@
 //! mediagen-codegen: model schemas in, Rust files out.
 //!
-//! This crate is pure: it reads no files, no environment and no clock. `cargo xtask codegen`
+//! This crate is pure: it reads no files, no environment and no clock (rayon's thread pool, which
+//! [`generate`] and [`generate_models`] run on, changes only how fast). `cargo xtask codegen`
 //! reads `schemas/`, calls [`generate`], and writes what it returns under `generated/`.
 //!
 //! For each schema the pipeline is (all private modules):
@@ -15,13 +16,16 @@
 //! 4. `layout`: the module tree, the registry and the per-platform endpoint methods.
 //!
 //! [`generate`] runs all four for every schema. [`generate_model`] runs the first three for one
-//! schema, and [`module_tree`] the last for models generated that way (the corpus check).
+//! schema ([`generate_models`] for many, in parallel), and [`module_tree`] the last for models
+//! generated that way (the corpus check).
 
 mod error;
 mod layout;
 mod normalize;
 mod rust;
 mod source;
+
+use rayon::prelude::*;
 
 pub use error::Error;
 pub use layout::{module_path, snake};
@@ -98,14 +102,32 @@ pub fn generate_model(file: &SchemaFile, settings: &Settings) -> Result<ModelCod
     })
 }
 
+/// [`generate_model`] for every file, in parallel (models are independent); one result per
+/// file, in the order of `files`. The results are the same as one by one: only the time differs.
+pub fn generate_models(files: &[SchemaFile], settings: &Settings) -> Vec<Result<ModelCode, Error>> {
+    files.par_iter().map(|f| generate_model(f, settings)).collect()
+}
+
 /// Generate every model and the module tree around them.
 ///
-/// Fails on the first schema that cannot be generated, naming its file and JSON pointer;
-/// nothing is returned in that case, so a caller never writes a partial tree.
+/// Fails on the first schema (in path order) that cannot be generated, naming its file and JSON
+/// pointer; nothing is returned in that case, so a caller never writes a partial tree. Models
+/// are generated in parallel; the files and the error are the same as in sequence.
 pub fn generate(files: &[SchemaFile], settings: &Settings) -> Result<Vec<GeneratedFile>, Error> {
     let mut sorted: Vec<&SchemaFile> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let models = sorted.into_iter().map(|f| generate_model(f, settings)).collect::<Result<Vec<_>, _>>()?;
+    let results: Vec<Result<ModelCode, Error>> = sorted
+        .par_iter()
+        .map(|f| {
+            generate_model(f, settings).map(|mut m| {
+                // The module tree needs no document: free it on this worker, not all at the end.
+                m.model.document = serde_json::Value::Null;
+                m
+            })
+        })
+        .collect();
+    // Collected in sorted order, so the error is the first failing file's, as in sequence.
+    let models = results.into_iter().collect::<Result<Vec<_>, _>>()?;
     module_tree(&models, settings)
 }
 

@@ -91,11 +91,15 @@ pub(crate) fn corpus_models(
     platform: &str,
     settings: &Settings,
 ) -> Result<(Vec<CorpusRow>, Vec<ModelCode>)> {
-    let mut rows = Vec::new();
+    let sources = corpus_sources(dir, platform)?;
+    let schemas: Vec<SchemaFile> = sources.iter().map(|(_, s)| s.clone()).collect();
+    let mut rows = Vec::with_capacity(sources.len());
     let mut models = Vec::new();
-    for (file, schema) in corpus_sources(dir, platform)? {
+    // In parallel; the rows and models stay in file order.
+    let results = mediagen_codegen::generate_models(&schemas, settings);
+    for ((file, schema), result) in sources.into_iter().zip(results) {
         let id = schema.path.trim_end_matches(".json").to_string();
-        match mediagen_codegen::generate_model(&schema, settings) {
+        match result {
             Ok(code) => {
                 rows.push(CorpusRow {
                     file,

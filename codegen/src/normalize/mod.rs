@@ -256,12 +256,10 @@ impl Ctx<'_> {
     /// recases them (`SEED` and `Seed` are both `Seed` to it).
     fn unique_name(&mut self, wanted: &str, parent: &str) -> String {
         let base = pascal(wanted);
-        let mut candidates = vec![base.clone()];
-        if !parent.is_empty() && parent != ROOT {
-            candidates.push(format!("{}{}", pascal(parent), base));
-        }
-        candidates.extend((2..).map(|i| format!("{base}{i}")).take(10_000));
-        for c in candidates {
+        // Built one at a time: most names are free at the first try.
+        let prefixed = (!parent.is_empty() && parent != ROOT).then(|| format!("{}{}", pascal(parent), base));
+        let numbered = (2..).map(|i| format!("{base}{i}")).take(10_000);
+        for c in std::iter::once(base.clone()).chain(prefixed).chain(numbered) {
             if self.used.insert(c.to_ascii_lowercase()) {
                 return c;
             }
@@ -340,7 +338,8 @@ fn display_path(path: &str) -> String {
     path.replace("/*", "[]").replace('/', ".")
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%xx` escapes decoded (as a `$ref`'s URI fragment has them); the text as it is when that is not UTF-8.
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

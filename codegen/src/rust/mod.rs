@@ -68,10 +68,13 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<String, Error>
     let mut extra = builders::builders(&file, &norm.outputs);
     extra.push(model::model_impl(src, norm, has_root));
 
-    let extra_file: syn::File = syn::parse2(quote! { #(#extra)* }).map_err(|e| {
-        Error::schema(&src.file, &src.input_pointer, format!("internal error: generated code does not parse: {e}"))
-    })?;
-    file.items.extend(extra_file.items);
+    // Each part parsed on its own, as it is (no copy of all of them into one stream).
+    for part in extra {
+        let parsed: syn::File = syn::parse2(part).map_err(|e| {
+            Error::schema(&src.file, &src.input_pointer, format!("internal error: generated code does not parse: {e}"))
+        })?;
+        file.items.extend(parsed.items);
+    }
     file.attrs.clear();
     attrs::SplitDocs.visit_file_mut(&mut file);
     Ok(prettyplease::unparse(&file))
@@ -80,6 +83,10 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<String, Error>
 /// typify's `defaults` module holds helpers for every integer kind whether used or not; unused
 /// ones would fail `-D warnings` (dead code).
 fn unused_defaults(file: &mut syn::File) {
+    // Most models have no such module: then the file is not printed to be searched.
+    if !file.items.iter().any(|i| matches!(i, syn::Item::Mod(m) if m.ident == "defaults")) {
+        return;
+    }
     let text = quote!(#file).to_string();
     for item in &mut file.items {
         let syn::Item::Mod(m) = item else { continue };

@@ -44,7 +44,10 @@ fn schemas(
 ) -> Result<Vec<(String, schemars::schema::Schema)>, (String, serde_json::Error)> {
     defs.iter()
         .map(|(name, schema)| {
-            serde_json::from_value(schema.clone()).map(|s| (name.clone(), s)).map_err(|e| (name.clone(), e))
+            // Read in place: no copy of the schema to hand over.
+            <schemars::schema::Schema as serde::Deserialize>::deserialize(schema)
+                .map(|s| (name.clone(), s))
+                .map_err(|e| (name.clone(), e))
         })
         .collect()
 }

@@ -1,5 +1,6 @@
 //! Reading a schema file: which model it describes and where its input schema is.
 
+mod document;
 mod kind;
 mod output;
 
@@ -118,7 +119,8 @@ pub struct ModelSource {
     pub title: String,
     /// One-line summary.
     pub summary: String,
-    /// The whole parsed document (refs are resolved against it).
+    /// The parsed document (refs are resolved against it), less the component schemas nothing
+    /// else in it reaches.
     pub document: Value,
     /// JSON pointer of the input schema inside the document ("" for a JSON Schema file).
     pub input_pointer: String,
@@ -143,7 +145,7 @@ pub fn load(file: &SchemaFile, settings: &Settings) -> Result<ModelSource, Error
     let shown = format!("{}/{}", settings.schemas_dir.trim_end_matches('/'), file.path);
     let err = |pointer: &str, reason: String| Error::schema(&shown, pointer, reason);
 
-    let document: Value = serde_json::from_str(&file.text)
+    let document: Value = document::parse(&file.text)
         .map_err(|e| err("", format!("invalid JSON at line {} column {}: {e}", e.line(), e.column())))?;
     if !document.is_object() {
         return Err(err("", "a schema file must hold a JSON object".into()));

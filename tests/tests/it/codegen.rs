@@ -321,3 +321,84 @@ fn every_shipped_fal_and_aimlapi_model_with_a_described_result_has_a_typed_outpu
     assert_eq!(counts["fal"], (20, 20));
     assert_eq!(counts["aimlapi"], (34, 34));
 }
+
+/// An OpenAPI document whose POST body is `Input`, which reaches `Size` and `Art Style` (a
+/// percent-encoded `$ref`); `unused` more component schemas that nothing reaches, and `extra`
+/// (raw JSON text) as one more.
+fn document_with_components(unused: usize, extra: &str) -> String {
+    let mut schemas = vec![
+        r##""Input": {"type": "object", "required": ["prompt"], "properties": {
+            "prompt": {"type": "string", "description": "What to draw"},
+            "size": {"$ref": "#/components/schemas/Size"},
+            "style": {"$ref": "#/components/schemas/Art%20Style"}}}"##
+            .to_string(),
+        r#""Size": {"type": "string", "enum": ["small", "large"]}"#.to_string(),
+        r#""Art Style": {"type": "object", "properties": {"name": {"type": "string"}, "strength": {"type": "number", "minimum": 0, "maximum": 1}}}"#.to_string(),
+    ];
+    schemas.extend((0..unused).map(|i| {
+        format!(r##""Unused{i}": {{"type": "object", "properties": {{"x": {{"$ref": "#/components/schemas/Unused0"}}, "y": {{"type": "integer", "maximum": 1e2}}}}}}"##)
+    }));
+    if !extra.is_empty() {
+        schemas.push(format!(r#""Extra": {extra}"#));
+    }
+    format!(
+        r##"{{"openapi": "3.1.0", "info": {{"title": "Draw", "version": "1"}},
+        "paths": {{"/v1/draw": {{"post": {{"requestBody": {{"content": {{"application/json": {{"schema": {{"$ref": "#/components/schemas/Input"}}}}}}}},
+            "responses": {{"200": {{"content": {{"application/json": {{"schema": {{"type": "object", "properties": {{"url": {{"type": "string"}}}}}}}}}}}}}}}}}}}},
+        "components": {{"schemas": {{{}}}}}}}"##,
+        schemas.join(",\n")
+    )
+}
+
+/// Published documents carry their platform's whole component set: codegen builds only the
+/// component schemas the document's other parts reach (`source/document.rs`), and the others
+/// change nothing.
+#[test]
+fn component_schemas_nothing_reaches_change_nothing() {
+    let model = |text: String| {
+        let file = SchemaFile { path: "aimlapi/acme/draw.json".into(), text };
+        generate_model(&file, &Settings::default()).unwrap()
+    };
+    let alone = model(document_with_components(0, ""));
+    let among_many = model(document_with_components(2000, r#"{"description": "\\u00e9 \" [{"}"#));
+    assert_eq!(alone.code, among_many.code);
+    assert!(alone.code.contains("Small") && alone.code.contains("strength"), "{}", alone.code);
+    let schemas = among_many.model.document.pointer("/components/schemas").and_then(|s| s.as_object()).unwrap();
+    assert_eq!(schemas.keys().collect::<Vec<_>>(), ["Input", "Size", "Art Style"]);
+}
+
+/// What serde_json refuses to parse is an error, even where nothing reaches it.
+#[test]
+fn what_serde_json_refuses_is_an_error_where_nothing_reaches_it_too() {
+    let deep = format!("{}1{}", "[".repeat(130), "]".repeat(130));
+    for extra in
+        [r#""\ud800""#, r#""\udc00 \ud83d\ude00""#, "1e400", "-1E+999", &"9".repeat(400), &deep, "[1,]", "{\"a\" 1}"]
+    {
+        let text = document_with_components(50, extra);
+        let expected = serde_json::from_str::<serde_json::Value>(&text).unwrap_err().to_string();
+        let file = SchemaFile { path: "aimlapi/acme/draw.json".into(), text };
+        let err = generate_model(&file, &Settings::default()).unwrap_err().to_string();
+        assert!(err.contains("invalid JSON") && err.contains(&expected), "{extra:.20}: {err}");
+    }
+    // A surrogate pair and a big but finite number are fine.
+    let text = document_with_components(50, r#"{"description": "\ud83d\ude00", "maximum": 1e300}"#);
+    generate_model(&SchemaFile { path: "aimlapi/acme/draw.json".into(), text }, &Settings::default()).unwrap();
+}
+
+/// Models are generated in parallel; the error is still that of the first failing file in path
+/// order, whatever the order given.
+#[test]
+fn generate_fails_on_the_first_broken_file_in_path_order() {
+    let mut files = shipped_schemas();
+    for name in ["mindvideo/zz-broken.json", "mindvideo/aa-broken.json", "mindvideo/mm-broken.json"] {
+        files.push(SchemaFile {
+            path: name.into(),
+            text: r##"{"type":"object","properties":{"a":{"$ref":"#/x"}}}"##.into(),
+        });
+    }
+    for _ in 0..2 {
+        let err = generate(&files, &Settings::default()).unwrap_err().to_string();
+        assert!(err.starts_with("schemas/mindvideo/aa-broken.json: "), "{err}");
+        files.reverse();
+    }
+}
