@@ -198,7 +198,8 @@ fn skimmable(text: &[u8]) -> bool {
                 // Skip the string: only escapes matter in it.
                 i += 1;
                 loop {
-                    let Some(at) = memchr::memchr2(b'"', b'\\', &text[i..]) else {
+                    // (Past the end after an escape at the very end of a truncated text.)
+                    let Some(at) = text.get(i..).and_then(|rest| memchr::memchr2(b'"', b'\\', rest)) else {
                         return false;
                     };
                     i += at;

@@ -380,6 +380,13 @@ fn what_serde_json_refuses_is_an_error_where_nothing_reaches_it_too() {
         let err = generate_model(&file, &Settings::default()).unwrap_err().to_string();
         assert!(err.contains("invalid JSON") && err.contains(&expected), "{extra:.20}: {err}");
     }
+    // Cut short anywhere, even just after a backslash, it is an error (never a panic).
+    let text = document_with_components(50, r#""a \\ b""#);
+    for end in [text.find('\\').unwrap() + 1, text.len() - 1, text.len() / 2] {
+        let file = SchemaFile { path: "aimlapi/acme/draw.json".into(), text: text[..end].to_string() };
+        let err = generate_model(&file, &Settings::default()).unwrap_err().to_string();
+        assert!(err.contains("invalid JSON"), "{err}");
+    }
     // A surrogate pair and a big but finite number are fine.
     let text = document_with_components(50, r#"{"description": "\ud83d\ude00", "maximum": 1e300}"#);
     generate_model(&SchemaFile { path: "aimlapi/acme/draw.json".into(), text }, &Settings::default()).unwrap();
