@@ -21,25 +21,33 @@ use mediagen::{JobState as _, MediaInput, RetryPolicy, WaitOptions};
 use serde_json::{json, Value};
 
 mod alloc {
-    //! Live heap bytes, counted by a wrapper around the system allocator.
+    //! Live heap bytes, counted by a wrapper around the system allocator once [`ON`] is set (only
+    //! the heap process sets it: counting would slow every other figure).
     use std::alloc::{GlobalAlloc, Layout, System};
-    use std::sync::atomic::{AtomicIsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
     pub static LIVE: AtomicIsize = AtomicIsize::new(0);
+    pub static ON: AtomicBool = AtomicBool::new(false);
+
+    fn add(n: isize) {
+        if ON.load(Ordering::Relaxed) {
+            LIVE.fetch_add(n, Ordering::Relaxed);
+        }
+    }
 
     pub struct Counting;
 
     unsafe impl GlobalAlloc for Counting {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-            LIVE.fetch_add(layout.size() as isize, Ordering::Relaxed);
+            add(layout.size() as isize);
             unsafe { System.alloc(layout) }
         }
         unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-            LIVE.fetch_sub(layout.size() as isize, Ordering::Relaxed);
+            add(-(layout.size() as isize));
             unsafe { System.dealloc(ptr, layout) }
         }
         unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-            LIVE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+            add(new_size as isize - layout.size() as isize);
             unsafe { System.realloc(ptr, layout, new_size) }
         }
     }
@@ -430,6 +438,8 @@ fn heap(origin: &str, smoke: bool) {
 }
 
 fn heap_child(who: &str, n: usize, origin: &str) {
+    // Counted from the start, so every block freed later was counted when allocated.
+    alloc::ON.store(true, Ordering::Relaxed);
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     let every = Duration::from_millis(200);
     let client = relay(origin, WaitOptions::default().interval(every).max_interval(every).no_deadline());
