@@ -58,7 +58,7 @@ pub use protocol::{JobKey, JobRef, Protocol};
 pub mod __private {
     /// Run-time checks of a model's rules.
     pub mod validate {
-        pub use crate::validate::{check, Check, Rule};
+        pub use crate::validate::{body, check, Check, Rule};
     }
     /// Helpers of generated models.
     pub mod model {

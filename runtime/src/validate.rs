@@ -58,6 +58,14 @@ pub struct Rule {
     pub check: Check,
 }
 
+/// The request body of `input` checked against `rules`: serialized once, for the checks and
+/// for sending.
+pub fn body<T: serde::Serialize + ?Sized>(input: &T, rules: &[Rule]) -> Result<Value, Error> {
+    let value = serde_json::to_value(input).map_err(|e| Error::Encode { message: e.to_string() })?;
+    check(&value, rules)?;
+    Ok(value)
+}
+
 /// Check `value` against `rules`; the first violation (in table order) is returned.
 pub fn check(value: &Value, rules: &[Rule]) -> Result<(), Error> {
     for rule in rules {

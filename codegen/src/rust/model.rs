@@ -86,8 +86,7 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
             impl Input {
                 /// Check every constraint of the schema that the types alone do not express.
                 pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {
-                    let value = ::serde_json::to_value(self).map_err(|e| crate::Error::Encode { message: e.to_string() })?;
-                    crate::__private::validate::check(&value, RULES)
+                    crate::__private::validate::body(self, RULES).map(drop)
                 }
             }
 
@@ -97,6 +96,10 @@ pub(super) fn model_impl(src: &ModelSource, norm: &Normalized, has_root: bool) -
 
                 fn validate(&self) -> ::std::result::Result<(), crate::Error> {
                     Input::validate(self)
+                }
+
+                fn to_body(&self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+                    crate::__private::validate::body(self, RULES)
                 }
             }
 

@@ -202,11 +202,7 @@ pub static RULES: &[crate::__private::validate::Rule] = &[
 impl Input {
     /// Check every constraint of the schema that the types alone do not express.
     pub fn validate(&self) -> ::std::result::Result<(), crate::Error> {
-        let value = ::serde_json::to_value(self)
-            .map_err(|e| crate::Error::Encode {
-                message: e.to_string(),
-            })?;
-        crate::__private::validate::check(&value, RULES)
+        crate::__private::validate::body(self, RULES).map(drop)
     }
 }
 impl crate::Model for Input {
@@ -214,6 +210,9 @@ impl crate::Model for Input {
     const INFO: &'static crate::ModelInfo = &INFO;
     fn validate(&self) -> ::std::result::Result<(), crate::Error> {
         Input::validate(self)
+    }
+    fn to_body(&self) -> ::std::result::Result<::serde_json::Value, crate::Error> {
+        crate::__private::validate::body(self, RULES)
     }
 }
 /// A request for klingai/video-o1-image-to-video (`POST /v2/video/generations` with `model: "klingai/video-o1-image-to-video"`); send it with the returned call's methods.
