@@ -35,6 +35,7 @@ mod output;
 mod protocol;
 mod telemetry;
 mod validate;
+mod wire;
 
 pub mod aimlapi;
 pub mod fal;
@@ -53,7 +54,7 @@ pub use output::Output;
 pub use protocol::{JobKey, JobRef, Protocol};
 
 /// What only generated code calls: validation rules, JSON parsing of a model's input, the
-/// conversion error of generated enums. Not part of the public API.
+/// conversion error and wire values of generated enums. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
     /// Run-time checks of a model's rules.
@@ -62,6 +63,10 @@ pub mod __private {
     }
     /// Helpers of generated models.
     pub mod model {
+        pub use crate::__wire_enum as wire_enum;
         pub use crate::model::{error, parse_json};
+        pub use crate::wire::{deserialize_wire, wire_index};
     }
+    /// serde, for the impls `wire_enum!` writes.
+    pub use serde;
 }

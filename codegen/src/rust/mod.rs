@@ -1,12 +1,13 @@
 //! typify for the types, then a syn pass for what typify does not do: readable enum variants,
 //! builders, validation and the `Model` impl.
 //!
-//! [`types`] drives typify, [`variants`] renames enum variants, [`builders`] adds a builder per
-//! struct, [`model`] the registry entry, rules and `Model` impl; [`attrs`] reads and writes
-//! attributes for all of them.
+//! [`types`] drives typify, [`variants`] renames enum variants, [`enums`] gives string enums a
+//! table of wire values, [`builders`] adds a builder per struct, [`model`] the registry entry,
+//! rules and `Model` impl; [`attrs`] reads and writes attributes for all of them.
 
 mod attrs;
 mod builders;
+mod enums;
 mod fields;
 mod model;
 mod sizes;
@@ -25,6 +26,7 @@ pub fn model_code(src: &ModelSource, norm: &Normalized) -> Result<String, Error>
     let (mut file, wires) = types::type_space(src, norm)?;
 
     variants::rename_enum_variants(&mut file, &wires);
+    enums::table_string_enums(&mut file);
     fields::distinct_field_names(&mut file);
     sizes::allow_large_variants(&mut file);
     // typify emits the same `error::ConversionError` in every output; use the runtime's one.

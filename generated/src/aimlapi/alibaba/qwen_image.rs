@@ -35,82 +35,26 @@ pub struct ImageSizeVariant0 {
     pub width: ::std::option::Option<i64>,
 }
 /// One of the forms of `image_size`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ImageSizeVariant1 {
     /// `square_hd`
-    #[serde(rename = "square_hd")]
     SquareHd,
     /// `square`
-    #[serde(rename = "square")]
     Square,
     /// `portrait_4_3`
-    #[serde(rename = "portrait_4_3")]
     Portrait4_3,
     /// `portrait_16_9`
-    #[serde(rename = "portrait_16_9")]
     Portrait16_9,
     /// `landscape_4_3`
-    #[serde(rename = "landscape_4_3")]
     Landscape4_3,
     /// `landscape_16_9`
-    #[serde(rename = "landscape_16_9")]
     Landscape16_9,
 }
-impl ::std::fmt::Display for ImageSizeVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SquareHd => f.write_str("square_hd"),
-            Self::Square => f.write_str("square"),
-            Self::Portrait4_3 => f.write_str("portrait_4_3"),
-            Self::Portrait16_9 => f.write_str("portrait_16_9"),
-            Self::Landscape4_3 => f.write_str("landscape_4_3"),
-            Self::Landscape16_9 => f.write_str("landscape_16_9"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageSizeVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "square_hd" => Ok(Self::SquareHd),
-            "square" => Ok(Self::Square),
-            "portrait_4_3" => Ok(Self::Portrait4_3),
-            "portrait_16_9" => Ok(Self::Portrait16_9),
-            "landscape_4_3" => Ok(Self::Landscape4_3),
-            "landscape_16_9" => Ok(Self::Landscape16_9),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ImageSizeVariant1 { SquareHd = "square_hd", Square = "square", Portrait4_3 =
+    "portrait_4_3", Portrait16_9 = "portrait_16_9", Landscape4_3 = "landscape_4_3",
+    Landscape16_9 = "landscape_16_9" }
+);
 /// The input of alibaba/qwen-image (`aimlapi/alibaba/qwen-image`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -176,62 +120,14 @@ pub struct OutputDataItem {
     pub url: ::std::option::Option<::std::string::String>,
 }
 /// The type of `output_format`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum OutputFormat {
     /// `jpeg`
-    #[serde(rename = "jpeg")]
     Jpeg,
     /// `png`
-    #[serde(rename = "png")]
     Png,
 }
-impl ::std::fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Jpeg => f.write_str("jpeg"),
-            Self::Png => f.write_str("png"),
-        }
-    }
-}
-impl ::std::str::FromStr for OutputFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "jpeg" => Ok(Self::Jpeg),
-            "png" => Ok(Self::Png),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for OutputFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(OutputFormat { Jpeg = "jpeg", Png = "png" });
 /// The type of `meta`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct OutputMeta {

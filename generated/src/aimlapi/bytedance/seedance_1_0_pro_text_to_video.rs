@@ -92,67 +92,18 @@ pub struct OutputVideo {
     pub url: ::std::string::String,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `480p`
-    #[serde(rename = "480p")]
     P480,
     /// `720p`
-    #[serde(rename = "720p")]
     P720,
     /// `1080p`
-    #[serde(rename = "1080p")]
     P1080,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::P480 => f.write_str("480p"),
-            Self::P720 => f.write_str("720p"),
-            Self::P1080 => f.write_str("1080p"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "480p" => Ok(Self::P480),
-            "720p" => Ok(Self::P720),
-            "1080p" => Ok(Self::P1080),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Resolution { P480 = "480p", P720 = "720p", P1080 = "1080p" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

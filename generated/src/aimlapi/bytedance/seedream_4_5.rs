@@ -35,62 +35,14 @@ pub struct ImageSizeVariant0 {
     pub width: ::std::option::Option<i64>,
 }
 /// One of the forms of `image_size`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ImageSizeVariant1 {
     /// `2K`
-    #[serde(rename = "2K")]
     K2,
     /// `4K`
-    #[serde(rename = "4K")]
     K4,
 }
-impl ::std::fmt::Display for ImageSizeVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::K2 => f.write_str("2K"),
-            Self::K4 => f.write_str("4K"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageSizeVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "2K" => Ok(Self::K2),
-            "4K" => Ok(Self::K4),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(ImageSizeVariant1 { K2 = "2K", K4 = "4K" });
 /// The input of bytedance/seedream-4-5 (`aimlapi/bytedance/seedream-4-5`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -153,62 +105,16 @@ pub struct OutputMetaUsage {
     pub credits_used: f64,
 }
 /// The type of `response_format`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ResponseFormat {
     /// `url`
-    #[serde(rename = "url")]
     Url,
     /// `b64_json`
-    #[serde(rename = "b64_json")]
     B64Json,
 }
-impl ::std::fmt::Display for ResponseFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-            Self::B64Json => f.write_str("b64_json"),
-        }
-    }
-}
-impl ::std::str::FromStr for ResponseFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            "b64_json" => Ok(Self::B64Json),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ResponseFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ResponseFormat { Url = "url", B64Json = "b64_json" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`ImageSizeVariant0`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

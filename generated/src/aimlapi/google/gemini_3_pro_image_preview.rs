@@ -6,102 +6,33 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `21:9`
-    #[serde(rename = "21:9")]
     R21x9,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `3:2`
-    #[serde(rename = "3:2")]
     R3x2,
     /// `2:3`
-    #[serde(rename = "2:3")]
     R2x3,
     /// `5:4`
-    #[serde(rename = "5:4")]
     R5x4,
     /// `4:5`
-    #[serde(rename = "4:5")]
     R4x5,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R21x9 => f.write_str("21:9"),
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R3x2 => f.write_str("3:2"),
-            Self::R2x3 => f.write_str("2:3"),
-            Self::R5x4 => f.write_str("5:4"),
-            Self::R4x5 => f.write_str("4:5"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R9x16 => f.write_str("9:16"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "21:9" => Ok(Self::R21x9),
-            "1:1" => Ok(Self::R1x1),
-            "4:3" => Ok(Self::R4x3),
-            "3:2" => Ok(Self::R3x2),
-            "2:3" => Ok(Self::R2x3),
-            "5:4" => Ok(Self::R5x4),
-            "4:5" => Ok(Self::R4x5),
-            "3:4" => Ok(Self::R3x4),
-            "16:9" => Ok(Self::R16x9),
-            "9:16" => Ok(Self::R9x16),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R21x9 = "21:9", R1x1 = "1:1", R4x3 = "4:3", R3x2 = "3:2", R2x3 = "2:3",
+    R5x4 = "5:4", R4x5 = "4:5", R3x4 = "3:4", R16x9 = "16:9", R9x16 = "9:16" }
+);
 /// The input of google/gemini-3-pro-image-preview (`aimlapi/google/gemini-3-pro-image-preview`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -132,64 +63,17 @@ pub struct Input {
     pub resolution: ::std::option::Option<Resolution>,
 }
 /// The type of `model`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Model {
     /// `google/nano-banana-pro`
-    #[serde(rename = "google/nano-banana-pro")]
     GoogleNanoBananaPro,
     /// `google/gemini-3-pro-image-preview`
-    #[serde(rename = "google/gemini-3-pro-image-preview")]
     GoogleGemini3ProImagePreview,
 }
-impl ::std::fmt::Display for Model {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::GoogleNanoBananaPro => f.write_str("google/nano-banana-pro"),
-            Self::GoogleGemini3ProImagePreview => {
-                f.write_str("google/gemini-3-pro-image-preview")
-            }
-        }
-    }
-}
-impl ::std::str::FromStr for Model {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "google/nano-banana-pro" => Ok(Self::GoogleNanoBananaPro),
-            "google/gemini-3-pro-image-preview" => Ok(Self::GoogleGemini3ProImagePreview),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Model {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Model { GoogleNanoBananaPro = "google/nano-banana-pro", GoogleGemini3ProImagePreview
+    = "google/gemini-3-pro-image-preview" }
+);
 /// The result of google/gemini-3-pro-image-preview (`aimlapi/google/gemini-3-pro-image-preview`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Output {
@@ -223,67 +107,16 @@ pub struct OutputMetaUsage {
     pub credits_used: f64,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `1K`
-    #[serde(rename = "1K")]
     K1,
     /// `2K`
-    #[serde(rename = "2K")]
     K2,
     /// `4K`
-    #[serde(rename = "4K")]
     K4,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::K1 => f.write_str("1K"),
-            Self::K2 => f.write_str("2K"),
-            Self::K4 => f.write_str("4K"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1K" => Ok(Self::K1),
-            "2K" => Ok(Self::K2),
-            "4K" => Ok(Self::K4),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(Resolution { K1 = "1K", K2 = "2K", K4 = "4K" });
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -6,77 +6,23 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R4x3 => f.write_str("4:3"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1:1" => Ok(Self::R1x1),
-            "9:16" => Ok(Self::R9x16),
-            "16:9" => Ok(Self::R16x9),
-            "3:4" => Ok(Self::R3x4),
-            "4:3" => Ok(Self::R4x3),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R1x1 = "1:1", R9x16 = "9:16", R16x9 = "16:9", R3x4 = "3:4", R4x3 =
+    "4:3" }
+);
 /// The input of google/imagen-4.0-generate-001 (`aimlapi/google/imagen-4.0-generate-001`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -162,124 +108,30 @@ pub struct OutputMetaUsage {
     pub credits_used: f64,
 }
 /// The type of `person_generation`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum PersonGeneration {
     /// `dont_allow`
-    #[serde(rename = "dont_allow")]
     DontAllow,
     /// `allow_adult`
-    #[serde(rename = "allow_adult")]
     AllowAdult,
 }
-impl ::std::fmt::Display for PersonGeneration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::DontAllow => f.write_str("dont_allow"),
-            Self::AllowAdult => f.write_str("allow_adult"),
-        }
-    }
-}
-impl ::std::str::FromStr for PersonGeneration {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "dont_allow" => Ok(Self::DontAllow),
-            "allow_adult" => Ok(Self::AllowAdult),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for PersonGeneration {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for PersonGeneration {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    PersonGeneration { DontAllow = "dont_allow", AllowAdult = "allow_adult" }
+);
 /// The type of `safety_setting`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum SafetySetting {
     /// `block_low_and_above`
-    #[serde(rename = "block_low_and_above")]
     BlockLowAndAbove,
     /// `block_medium_and_above`
-    #[serde(rename = "block_medium_and_above")]
     BlockMediumAndAbove,
     /// `block_only_high`
-    #[serde(rename = "block_only_high")]
     BlockOnlyHigh,
 }
-impl ::std::fmt::Display for SafetySetting {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BlockLowAndAbove => f.write_str("block_low_and_above"),
-            Self::BlockMediumAndAbove => f.write_str("block_medium_and_above"),
-            Self::BlockOnlyHigh => f.write_str("block_only_high"),
-        }
-    }
-}
-impl ::std::str::FromStr for SafetySetting {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "block_low_and_above" => Ok(Self::BlockLowAndAbove),
-            "block_medium_and_above" => Ok(Self::BlockMediumAndAbove),
-            "block_only_high" => Ok(Self::BlockOnlyHigh),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SafetySetting {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SafetySetting {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    SafetySetting { BlockLowAndAbove = "block_low_and_above", BlockMediumAndAbove =
+    "block_medium_and_above", BlockOnlyHigh = "block_only_high" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

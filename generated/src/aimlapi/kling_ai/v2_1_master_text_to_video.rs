@@ -18,212 +18,54 @@ pub struct AdvancedCameraControl {
     pub movement_value: i64,
 }
 /// The type of `advanced_camera_control.movement_type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AdvancedCameraControlMovementType {
     /// `horizontal`
-    #[serde(rename = "horizontal")]
     Horizontal,
     /// `vertical`
-    #[serde(rename = "vertical")]
     Vertical,
     /// `pan`
-    #[serde(rename = "pan")]
     Pan,
     /// `tilt`
-    #[serde(rename = "tilt")]
     Tilt,
     /// `roll`
-    #[serde(rename = "roll")]
     Roll,
     /// `zoom`
-    #[serde(rename = "zoom")]
     Zoom,
 }
-impl ::std::fmt::Display for AdvancedCameraControlMovementType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Horizontal => f.write_str("horizontal"),
-            Self::Vertical => f.write_str("vertical"),
-            Self::Pan => f.write_str("pan"),
-            Self::Tilt => f.write_str("tilt"),
-            Self::Roll => f.write_str("roll"),
-            Self::Zoom => f.write_str("zoom"),
-        }
-    }
-}
-impl ::std::str::FromStr for AdvancedCameraControlMovementType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "horizontal" => Ok(Self::Horizontal),
-            "vertical" => Ok(Self::Vertical),
-            "pan" => Ok(Self::Pan),
-            "tilt" => Ok(Self::Tilt),
-            "roll" => Ok(Self::Roll),
-            "zoom" => Ok(Self::Zoom),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AdvancedCameraControlMovementType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String>
-for AdvancedCameraControlMovementType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AdvancedCameraControlMovementType { Horizontal = "horizontal", Vertical = "vertical",
+    Pan = "pan", Tilt = "tilt", Roll = "roll", Zoom = "zoom" }
+);
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R1x1 => f.write_str("1:1"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "16:9" => Ok(Self::R16x9),
-            "9:16" => Ok(Self::R9x16),
-            "1:1" => Ok(Self::R1x1),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R16x9 = "16:9", R9x16 = "9:16", R1x1 = "1:1" }
+);
 /// The type of `camera_control`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum CameraControl {
     /// `down_back`
-    #[serde(rename = "down_back")]
     DownBack,
     /// `forward_up`
-    #[serde(rename = "forward_up")]
     ForwardUp,
     /// `right_turn_forward`
-    #[serde(rename = "right_turn_forward")]
     RightTurnForward,
     /// `left_turn_forward`
-    #[serde(rename = "left_turn_forward")]
     LeftTurnForward,
 }
-impl ::std::fmt::Display for CameraControl {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::DownBack => f.write_str("down_back"),
-            Self::ForwardUp => f.write_str("forward_up"),
-            Self::RightTurnForward => f.write_str("right_turn_forward"),
-            Self::LeftTurnForward => f.write_str("left_turn_forward"),
-        }
-    }
-}
-impl ::std::str::FromStr for CameraControl {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "down_back" => Ok(Self::DownBack),
-            "forward_up" => Ok(Self::ForwardUp),
-            "right_turn_forward" => Ok(Self::RightTurnForward),
-            "left_turn_forward" => Ok(Self::LeftTurnForward),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CameraControl {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CameraControl {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    CameraControl { DownBack = "down_back", ForwardUp = "forward_up", RightTurnForward =
+    "right_turn_forward", LeftTurnForward = "left_turn_forward" }
+);
 /// The input of klingai/v2.1-master-text-to-video (`aimlapi/kling-ai/v2.1-master-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {

@@ -6,67 +6,18 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R1x1 => f.write_str("1:1"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "16:9" => Ok(Self::R16x9),
-            "9:16" => Ok(Self::R9x16),
-            "1:1" => Ok(Self::R1x1),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R16x9 = "16:9", R9x16 = "9:16", R1x1 = "1:1" }
+);
 /// The input of klingai/video-v3-turbo-pro-text-to-video (`aimlapi/kling-ai/v3-turbo-pro-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct Input {

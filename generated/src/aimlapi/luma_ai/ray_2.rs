@@ -6,87 +6,27 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `21:9`
-    #[serde(rename = "21:9")]
     R21x9,
     /// `9:21`
-    #[serde(rename = "9:21")]
     R9x21,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R21x9 => f.write_str("21:9"),
-            Self::R9x21 => f.write_str("9:21"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1:1" => Ok(Self::R1x1),
-            "16:9" => Ok(Self::R16x9),
-            "9:16" => Ok(Self::R9x16),
-            "4:3" => Ok(Self::R4x3),
-            "3:4" => Ok(Self::R3x4),
-            "21:9" => Ok(Self::R21x9),
-            "9:21" => Ok(Self::R9x21),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R1x1 = "1:1", R16x9 = "16:9", R9x16 = "9:16", R4x3 = "4:3", R3x4 =
+    "3:4", R21x9 = "21:9", R9x21 = "9:21" }
+);
 /// The input of luma/ray-2 (`aimlapi/luma-ai/ray-2`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -154,57 +94,12 @@ pub struct KeyframesFrame0Variant0 {
     pub url: crate::MediaInput,
 }
 /// The type of `keyframes.frame0.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KeyframesFrame0Variant0Type {
     /// `image`
-    #[serde(rename = "image")]
     Image,
 }
-impl ::std::fmt::Display for KeyframesFrame0Variant0Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-        }
-    }
-}
-impl ::std::str::FromStr for KeyframesFrame0Variant0Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KeyframesFrame0Variant0Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame0Variant0Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(KeyframesFrame0Variant0Type { Image = "image" });
 /// One of the forms of `keyframes.frame0`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyframesFrame0Variant1 {
@@ -215,57 +110,14 @@ pub struct KeyframesFrame0Variant1 {
     pub type_: KeyframesFrame0Variant1Type,
 }
 /// The type of `keyframes.frame0.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KeyframesFrame0Variant1Type {
     /// `generation`
-    #[serde(rename = "generation")]
     Generation,
 }
-impl ::std::fmt::Display for KeyframesFrame0Variant1Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Generation => f.write_str("generation"),
-        }
-    }
-}
-impl ::std::str::FromStr for KeyframesFrame0Variant1Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "generation" => Ok(Self::Generation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KeyframesFrame0Variant1Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame0Variant1Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    KeyframesFrame0Variant1Type { Generation = "generation" }
+);
 /// The type of `keyframes.frame1`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[serde(untagged)]
@@ -293,57 +145,12 @@ pub struct KeyframesFrame1Variant0 {
     pub url: crate::MediaInput,
 }
 /// The type of `keyframes.frame1.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KeyframesFrame1Variant0Type {
     /// `image`
-    #[serde(rename = "image")]
     Image,
 }
-impl ::std::fmt::Display for KeyframesFrame1Variant0Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Image => f.write_str("image"),
-        }
-    }
-}
-impl ::std::str::FromStr for KeyframesFrame1Variant0Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "image" => Ok(Self::Image),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KeyframesFrame1Variant0Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame1Variant0Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(KeyframesFrame1Variant0Type { Image = "image" });
 /// One of the forms of `keyframes.frame1`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KeyframesFrame1Variant1 {
@@ -354,57 +161,14 @@ pub struct KeyframesFrame1Variant1 {
     pub type_: KeyframesFrame1Variant1Type,
 }
 /// The type of `keyframes.frame1.type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KeyframesFrame1Variant1Type {
     /// `generation`
-    #[serde(rename = "generation")]
     Generation,
 }
-impl ::std::fmt::Display for KeyframesFrame1Variant1Type {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Generation => f.write_str("generation"),
-        }
-    }
-}
-impl ::std::str::FromStr for KeyframesFrame1Variant1Type {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "generation" => Ok(Self::Generation),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KeyframesFrame1Variant1Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KeyframesFrame1Variant1Type {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    KeyframesFrame1Variant1Type { Generation = "generation" }
+);
 /// The result of luma/ray-2 (`aimlapi/luma-ai/ray-2`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Output {
@@ -450,72 +214,20 @@ pub struct OutputVideo {
     pub url: ::std::string::String,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `540p`
-    #[serde(rename = "540p")]
     P540,
     /// `720p`
-    #[serde(rename = "720p")]
     P720,
     /// `1080p`
-    #[serde(rename = "1080p")]
     P1080,
     /// `4k`
-    #[serde(rename = "4k")]
     K4,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::P540 => f.write_str("540p"),
-            Self::P720 => f.write_str("720p"),
-            Self::P1080 => f.write_str("1080p"),
-            Self::K4 => f.write_str("4k"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "540p" => Ok(Self::P540),
-            "720p" => Ok(Self::P720),
-            "1080p" => Ok(Self::P1080),
-            "4k" => Ok(Self::K4),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Resolution { P540 = "540p", P720 = "720p", P1080 = "1080p", K4 = "4k" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

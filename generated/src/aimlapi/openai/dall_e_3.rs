@@ -76,238 +76,47 @@ pub struct OutputMetaUsage {
     pub credits_used: f64,
 }
 /// The type of `quality`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Quality {
     /// `standard`
-    #[serde(rename = "standard")]
     Standard,
     /// `hd`
-    #[serde(rename = "hd")]
     Hd,
 }
-impl ::std::fmt::Display for Quality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Standard => f.write_str("standard"),
-            Self::Hd => f.write_str("hd"),
-        }
-    }
-}
-impl ::std::str::FromStr for Quality {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "standard" => Ok(Self::Standard),
-            "hd" => Ok(Self::Hd),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Quality {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Quality {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(Quality { Standard = "standard", Hd = "hd" });
 /// The type of `response_format`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ResponseFormat {
     /// `url`
-    #[serde(rename = "url")]
     Url,
     /// `b64_json`
-    #[serde(rename = "b64_json")]
     B64Json,
 }
-impl ::std::fmt::Display for ResponseFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-            Self::B64Json => f.write_str("b64_json"),
-        }
-    }
-}
-impl ::std::str::FromStr for ResponseFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            "b64_json" => Ok(Self::B64Json),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ResponseFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ResponseFormat { Url = "url", B64Json = "b64_json" }
+);
 /// The type of `size`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Size {
     /// `1024x1024`
-    #[serde(rename = "1024x1024")]
     S1024x1024,
     /// `1024x1792`
-    #[serde(rename = "1024x1792")]
     S1024x1792,
     /// `1792x1024`
-    #[serde(rename = "1792x1024")]
     S1792x1024,
 }
-impl ::std::fmt::Display for Size {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::S1024x1024 => f.write_str("1024x1024"),
-            Self::S1024x1792 => f.write_str("1024x1792"),
-            Self::S1792x1024 => f.write_str("1792x1024"),
-        }
-    }
-}
-impl ::std::str::FromStr for Size {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1024x1024" => Ok(Self::S1024x1024),
-            "1024x1792" => Ok(Self::S1024x1792),
-            "1792x1024" => Ok(Self::S1792x1024),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Size {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Size {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Size { S1024x1024 = "1024x1024", S1024x1792 = "1024x1792", S1792x1024 = "1792x1024" }
+);
 /// The type of `style`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Style {
     /// `vivid`
-    #[serde(rename = "vivid")]
     Vivid,
     /// `natural`
-    #[serde(rename = "natural")]
     Natural,
 }
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Vivid => f.write_str("vivid"),
-            Self::Natural => f.write_str("natural"),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "vivid" => Ok(Self::Vivid),
-            "natural" => Ok(Self::Natural),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(Style { Vivid = "vivid", Natural = "natural" });
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -6,77 +6,23 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R9x16 => f.write_str("9:16"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "16:9" => Ok(Self::R16x9),
-            "4:3" => Ok(Self::R4x3),
-            "1:1" => Ok(Self::R1x1),
-            "3:4" => Ok(Self::R3x4),
-            "9:16" => Ok(Self::R9x16),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R16x9 = "16:9", R4x3 = "4:3", R1x1 = "1:1", R3x4 = "3:4", R9x16 =
+    "9:16" }
+);
 /// The input of pixverse/v5.5/text-to-video (`aimlapi/pixverse/v5.5-text-to-video`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -180,206 +126,51 @@ pub struct OutputVideo {
     pub url: ::std::string::String,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `360p`
-    #[serde(rename = "360p")]
     P360,
     /// `540p`
-    #[serde(rename = "540p")]
     P540,
     /// `720p`
-    #[serde(rename = "720p")]
     P720,
     /// `1080p`
-    #[serde(rename = "1080p")]
     P1080,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::P360 => f.write_str("360p"),
-            Self::P540 => f.write_str("540p"),
-            Self::P720 => f.write_str("720p"),
-            Self::P1080 => f.write_str("1080p"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "360p" => Ok(Self::P360),
-            "540p" => Ok(Self::P540),
-            "720p" => Ok(Self::P720),
-            "1080p" => Ok(Self::P1080),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Resolution { P360 = "360p", P540 = "540p", P720 = "720p", P1080 = "1080p" }
+);
 /// The type of `style`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Style {
     /// `anime`
-    #[serde(rename = "anime")]
     Anime,
     /// `3d_animation`
-    #[serde(rename = "3d_animation")]
     V3dAnimation,
     /// `clay`
-    #[serde(rename = "clay")]
     Clay,
     /// `comic`
-    #[serde(rename = "comic")]
     Comic,
     /// `cyberpunk`
-    #[serde(rename = "cyberpunk")]
     Cyberpunk,
 }
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Anime => f.write_str("anime"),
-            Self::V3dAnimation => f.write_str("3d_animation"),
-            Self::Clay => f.write_str("clay"),
-            Self::Comic => f.write_str("comic"),
-            Self::Cyberpunk => f.write_str("cyberpunk"),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "anime" => Ok(Self::Anime),
-            "3d_animation" => Ok(Self::V3dAnimation),
-            "clay" => Ok(Self::Clay),
-            "comic" => Ok(Self::Comic),
-            "cyberpunk" => Ok(Self::Cyberpunk),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Style { Anime = "anime", V3dAnimation = "3d_animation", Clay = "clay", Comic =
+    "comic", Cyberpunk = "cyberpunk" }
+);
 /// The type of `thinking_type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ThinkingType {
     /// `enabled`
-    #[serde(rename = "enabled")]
     Enabled,
     /// `disabled`
-    #[serde(rename = "disabled")]
     Disabled,
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
 }
-impl ::std::fmt::Display for ThinkingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Enabled => f.write_str("enabled"),
-            Self::Disabled => f.write_str("disabled"),
-            Self::Auto => f.write_str("auto"),
-        }
-    }
-}
-impl ::std::str::FromStr for ThinkingType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            "auto" => Ok(Self::Auto),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ThinkingType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ThinkingType { Enabled = "enabled", Disabled = "disabled", Auto = "auto" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -45,82 +45,26 @@ pub struct ImageSizeVariant0 {
     pub width: ::std::option::Option<i64>,
 }
 /// One of the forms of `image_size`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ImageSizeVariant1 {
     /// `square_hd`
-    #[serde(rename = "square_hd")]
     SquareHd,
     /// `square`
-    #[serde(rename = "square")]
     Square,
     /// `portrait_4_3`
-    #[serde(rename = "portrait_4_3")]
     Portrait4_3,
     /// `portrait_16_9`
-    #[serde(rename = "portrait_16_9")]
     Portrait16_9,
     /// `landscape_4_3`
-    #[serde(rename = "landscape_4_3")]
     Landscape4_3,
     /// `landscape_16_9`
-    #[serde(rename = "landscape_16_9")]
     Landscape16_9,
 }
-impl ::std::fmt::Display for ImageSizeVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SquareHd => f.write_str("square_hd"),
-            Self::Square => f.write_str("square"),
-            Self::Portrait4_3 => f.write_str("portrait_4_3"),
-            Self::Portrait16_9 => f.write_str("portrait_16_9"),
-            Self::Landscape4_3 => f.write_str("landscape_4_3"),
-            Self::Landscape16_9 => f.write_str("landscape_16_9"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageSizeVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "square_hd" => Ok(Self::SquareHd),
-            "square" => Ok(Self::Square),
-            "portrait_4_3" => Ok(Self::Portrait4_3),
-            "portrait_16_9" => Ok(Self::Portrait16_9),
-            "landscape_4_3" => Ok(Self::Landscape4_3),
-            "landscape_16_9" => Ok(Self::Landscape16_9),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ImageSizeVariant1 { SquareHd = "square_hd", Square = "square", Portrait4_3 =
+    "portrait_4_3", Portrait16_9 = "portrait_16_9", Landscape4_3 = "landscape_4_3",
+    Landscape16_9 = "landscape_16_9" }
+);
 /// The input of recraft-v3 (`aimlapi/recraft-ai/recraft-v3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -182,208 +126,80 @@ pub struct OutputMetaUsage {
     pub credits_used: f64,
 }
 /// The type of `style`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Style {
     /// `any`
-    #[serde(rename = "any")]
     Any,
     /// `realistic_image`
-    #[serde(rename = "realistic_image")]
     RealisticImage,
     /// `digital_illustration`
-    #[serde(rename = "digital_illustration")]
     DigitalIllustration,
     /// `vector_illustration`
-    #[serde(rename = "vector_illustration")]
     VectorIllustration,
     /// `realistic_image/b_and_w`
-    #[serde(rename = "realistic_image/b_and_w")]
     RealisticImageBAndW,
     /// `realistic_image/hard_flash`
-    #[serde(rename = "realistic_image/hard_flash")]
     RealisticImageHardFlash,
     /// `realistic_image/hdr`
-    #[serde(rename = "realistic_image/hdr")]
     RealisticImageHdr,
     /// `realistic_image/natural_light`
-    #[serde(rename = "realistic_image/natural_light")]
     RealisticImageNaturalLight,
     /// `realistic_image/studio_portrait`
-    #[serde(rename = "realistic_image/studio_portrait")]
     RealisticImageStudioPortrait,
     /// `realistic_image/enterprise`
-    #[serde(rename = "realistic_image/enterprise")]
     RealisticImageEnterprise,
     /// `realistic_image/motion_blur`
-    #[serde(rename = "realistic_image/motion_blur")]
     RealisticImageMotionBlur,
     /// `digital_illustration/pixel_art`
-    #[serde(rename = "digital_illustration/pixel_art")]
     DigitalIllustrationPixelArt,
     /// `digital_illustration/hand_drawn`
-    #[serde(rename = "digital_illustration/hand_drawn")]
     DigitalIllustrationHandDrawn,
     /// `digital_illustration/grain`
-    #[serde(rename = "digital_illustration/grain")]
     DigitalIllustrationGrain,
     /// `digital_illustration/infantile_sketch`
-    #[serde(rename = "digital_illustration/infantile_sketch")]
     DigitalIllustrationInfantileSketch,
     /// `digital_illustration/2d_art_poster`
-    #[serde(rename = "digital_illustration/2d_art_poster")]
     DigitalIllustration2dArtPoster,
     /// `digital_illustration/handmade_3d`
-    #[serde(rename = "digital_illustration/handmade_3d")]
     DigitalIllustrationHandmade3d,
     /// `digital_illustration/hand_drawn_outline`
-    #[serde(rename = "digital_illustration/hand_drawn_outline")]
     DigitalIllustrationHandDrawnOutline,
     /// `digital_illustration/engraving_color`
-    #[serde(rename = "digital_illustration/engraving_color")]
     DigitalIllustrationEngravingColor,
     /// `digital_illustration/2d_art_poster_2`
-    #[serde(rename = "digital_illustration/2d_art_poster_2")]
     DigitalIllustration2dArtPoster2,
     /// `vector_illustration/engraving`
-    #[serde(rename = "vector_illustration/engraving")]
     VectorIllustrationEngraving,
     /// `vector_illustration/line_art`
-    #[serde(rename = "vector_illustration/line_art")]
     VectorIllustrationLineArt,
     /// `vector_illustration/line_circuit`
-    #[serde(rename = "vector_illustration/line_circuit")]
     VectorIllustrationLineCircuit,
     /// `vector_illustration/linocut`
-    #[serde(rename = "vector_illustration/linocut")]
     VectorIllustrationLinocut,
 }
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Any => f.write_str("any"),
-            Self::RealisticImage => f.write_str("realistic_image"),
-            Self::DigitalIllustration => f.write_str("digital_illustration"),
-            Self::VectorIllustration => f.write_str("vector_illustration"),
-            Self::RealisticImageBAndW => f.write_str("realistic_image/b_and_w"),
-            Self::RealisticImageHardFlash => f.write_str("realistic_image/hard_flash"),
-            Self::RealisticImageHdr => f.write_str("realistic_image/hdr"),
-            Self::RealisticImageNaturalLight => {
-                f.write_str("realistic_image/natural_light")
-            }
-            Self::RealisticImageStudioPortrait => {
-                f.write_str("realistic_image/studio_portrait")
-            }
-            Self::RealisticImageEnterprise => f.write_str("realistic_image/enterprise"),
-            Self::RealisticImageMotionBlur => f.write_str("realistic_image/motion_blur"),
-            Self::DigitalIllustrationPixelArt => {
-                f.write_str("digital_illustration/pixel_art")
-            }
-            Self::DigitalIllustrationHandDrawn => {
-                f.write_str("digital_illustration/hand_drawn")
-            }
-            Self::DigitalIllustrationGrain => f.write_str("digital_illustration/grain"),
-            Self::DigitalIllustrationInfantileSketch => {
-                f.write_str("digital_illustration/infantile_sketch")
-            }
-            Self::DigitalIllustration2dArtPoster => {
-                f.write_str("digital_illustration/2d_art_poster")
-            }
-            Self::DigitalIllustrationHandmade3d => {
-                f.write_str("digital_illustration/handmade_3d")
-            }
-            Self::DigitalIllustrationHandDrawnOutline => {
-                f.write_str("digital_illustration/hand_drawn_outline")
-            }
-            Self::DigitalIllustrationEngravingColor => {
-                f.write_str("digital_illustration/engraving_color")
-            }
-            Self::DigitalIllustration2dArtPoster2 => {
-                f.write_str("digital_illustration/2d_art_poster_2")
-            }
-            Self::VectorIllustrationEngraving => {
-                f.write_str("vector_illustration/engraving")
-            }
-            Self::VectorIllustrationLineArt => {
-                f.write_str("vector_illustration/line_art")
-            }
-            Self::VectorIllustrationLineCircuit => {
-                f.write_str("vector_illustration/line_circuit")
-            }
-            Self::VectorIllustrationLinocut => f.write_str("vector_illustration/linocut"),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "any" => Ok(Self::Any),
-            "realistic_image" => Ok(Self::RealisticImage),
-            "digital_illustration" => Ok(Self::DigitalIllustration),
-            "vector_illustration" => Ok(Self::VectorIllustration),
-            "realistic_image/b_and_w" => Ok(Self::RealisticImageBAndW),
-            "realistic_image/hard_flash" => Ok(Self::RealisticImageHardFlash),
-            "realistic_image/hdr" => Ok(Self::RealisticImageHdr),
-            "realistic_image/natural_light" => Ok(Self::RealisticImageNaturalLight),
-            "realistic_image/studio_portrait" => Ok(Self::RealisticImageStudioPortrait),
-            "realistic_image/enterprise" => Ok(Self::RealisticImageEnterprise),
-            "realistic_image/motion_blur" => Ok(Self::RealisticImageMotionBlur),
-            "digital_illustration/pixel_art" => Ok(Self::DigitalIllustrationPixelArt),
-            "digital_illustration/hand_drawn" => Ok(Self::DigitalIllustrationHandDrawn),
-            "digital_illustration/grain" => Ok(Self::DigitalIllustrationGrain),
-            "digital_illustration/infantile_sketch" => {
-                Ok(Self::DigitalIllustrationInfantileSketch)
-            }
-            "digital_illustration/2d_art_poster" => {
-                Ok(Self::DigitalIllustration2dArtPoster)
-            }
-            "digital_illustration/handmade_3d" => Ok(Self::DigitalIllustrationHandmade3d),
-            "digital_illustration/hand_drawn_outline" => {
-                Ok(Self::DigitalIllustrationHandDrawnOutline)
-            }
-            "digital_illustration/engraving_color" => {
-                Ok(Self::DigitalIllustrationEngravingColor)
-            }
-            "digital_illustration/2d_art_poster_2" => {
-                Ok(Self::DigitalIllustration2dArtPoster2)
-            }
-            "vector_illustration/engraving" => Ok(Self::VectorIllustrationEngraving),
-            "vector_illustration/line_art" => Ok(Self::VectorIllustrationLineArt),
-            "vector_illustration/line_circuit" => Ok(Self::VectorIllustrationLineCircuit),
-            "vector_illustration/linocut" => Ok(Self::VectorIllustrationLinocut),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Style { Any = "any", RealisticImage = "realistic_image", DigitalIllustration =
+    "digital_illustration", VectorIllustration = "vector_illustration",
+    RealisticImageBAndW = "realistic_image/b_and_w", RealisticImageHardFlash =
+    "realistic_image/hard_flash", RealisticImageHdr = "realistic_image/hdr",
+    RealisticImageNaturalLight = "realistic_image/natural_light",
+    RealisticImageStudioPortrait = "realistic_image/studio_portrait",
+    RealisticImageEnterprise = "realistic_image/enterprise", RealisticImageMotionBlur =
+    "realistic_image/motion_blur", DigitalIllustrationPixelArt =
+    "digital_illustration/pixel_art", DigitalIllustrationHandDrawn =
+    "digital_illustration/hand_drawn", DigitalIllustrationGrain =
+    "digital_illustration/grain", DigitalIllustrationInfantileSketch =
+    "digital_illustration/infantile_sketch", DigitalIllustration2dArtPoster =
+    "digital_illustration/2d_art_poster", DigitalIllustrationHandmade3d =
+    "digital_illustration/handmade_3d", DigitalIllustrationHandDrawnOutline =
+    "digital_illustration/hand_drawn_outline", DigitalIllustrationEngravingColor =
+    "digital_illustration/engraving_color", DigitalIllustration2dArtPoster2 =
+    "digital_illustration/2d_art_poster_2", VectorIllustrationEngraving =
+    "vector_illustration/engraving", VectorIllustrationLineArt =
+    "vector_illustration/line_art", VectorIllustrationLineCircuit =
+    "vector_illustration/line_circuit", VectorIllustrationLinocut =
+    "vector_illustration/linocut" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`ColorsItem`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

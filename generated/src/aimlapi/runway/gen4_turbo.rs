@@ -6,82 +6,25 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `21:9`
-    #[serde(rename = "21:9")]
     R21x9,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R21x9 => f.write_str("21:9"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "16:9" => Ok(Self::R16x9),
-            "9:16" => Ok(Self::R9x16),
-            "4:3" => Ok(Self::R4x3),
-            "3:4" => Ok(Self::R3x4),
-            "1:1" => Ok(Self::R1x1),
-            "21:9" => Ok(Self::R21x9),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R16x9 = "16:9", R9x16 = "9:16", R4x3 = "4:3", R3x4 = "3:4", R1x1 =
+    "1:1", R21x9 = "21:9" }
+);
 /// The input of runway/gen4_turbo (`aimlapi/runway/gen4_turbo`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {

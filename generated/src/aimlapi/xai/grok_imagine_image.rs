@@ -6,122 +6,42 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `2:3`
-    #[serde(rename = "2:3")]
     R2x3,
     /// `3:2`
-    #[serde(rename = "3:2")]
     R3x2,
     /// `9:19.5`
-    #[serde(rename = "9:19.5")]
     R9x19_5,
     /// `19.5:9`
-    #[serde(rename = "19.5:9")]
     R19_5x9,
     /// `9:20`
-    #[serde(rename = "9:20")]
     R9x20,
     /// `20:9`
-    #[serde(rename = "20:9")]
     R20x9,
     /// `1:2`
-    #[serde(rename = "1:2")]
     R1x2,
     /// `2:1`
-    #[serde(rename = "2:1")]
     R2x1,
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R2x3 => f.write_str("2:3"),
-            Self::R3x2 => f.write_str("3:2"),
-            Self::R9x19_5 => f.write_str("9:19.5"),
-            Self::R19_5x9 => f.write_str("19.5:9"),
-            Self::R9x20 => f.write_str("9:20"),
-            Self::R20x9 => f.write_str("20:9"),
-            Self::R1x2 => f.write_str("1:2"),
-            Self::R2x1 => f.write_str("2:1"),
-            Self::Auto => f.write_str("auto"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1:1" => Ok(Self::R1x1),
-            "3:4" => Ok(Self::R3x4),
-            "4:3" => Ok(Self::R4x3),
-            "9:16" => Ok(Self::R9x16),
-            "16:9" => Ok(Self::R16x9),
-            "2:3" => Ok(Self::R2x3),
-            "3:2" => Ok(Self::R3x2),
-            "9:19.5" => Ok(Self::R9x19_5),
-            "19.5:9" => Ok(Self::R19_5x9),
-            "9:20" => Ok(Self::R9x20),
-            "20:9" => Ok(Self::R20x9),
-            "1:2" => Ok(Self::R1x2),
-            "2:1" => Ok(Self::R2x1),
-            "auto" => Ok(Self::Auto),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R1x1 = "1:1", R3x4 = "3:4", R4x3 = "4:3", R9x16 = "9:16", R16x9 =
+    "16:9", R2x3 = "2:3", R3x2 = "3:2", R9x19_5 = "9:19.5", R19_5x9 = "19.5:9", R9x20 =
+    "9:20", R20x9 = "20:9", R1x2 = "1:2", R2x1 = "2:1", Auto = "auto" }
+);
 /// The input of x-ai/grok-imagine-image (`aimlapi/xai/grok-imagine-image`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -185,119 +105,25 @@ pub struct OutputMetaUsage {
     pub credits_used: f64,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `1k`
-    #[serde(rename = "1k")]
     K1,
     /// `2k`
-    #[serde(rename = "2k")]
     K2,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::K1 => f.write_str("1k"),
-            Self::K2 => f.write_str("2k"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1k" => Ok(Self::K1),
-            "2k" => Ok(Self::K2),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(Resolution { K1 = "1k", K2 = "2k" });
 /// The type of `response_format`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ResponseFormat {
     /// `url`
-    #[serde(rename = "url")]
     Url,
     /// `b64_json`
-    #[serde(rename = "b64_json")]
     B64Json,
 }
-impl ::std::fmt::Display for ResponseFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Url => f.write_str("url"),
-            Self::B64Json => f.write_str("b64_json"),
-        }
-    }
-}
-impl ::std::str::FromStr for ResponseFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "url" => Ok(Self::Url),
-            "b64_json" => Ok(Self::B64Json),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ResponseFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ResponseFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ResponseFormat { Url = "url", B64Json = "b64_json" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

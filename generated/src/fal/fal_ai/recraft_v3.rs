@@ -59,82 +59,26 @@ impl ::std::convert::From<ImageSizeVariant1> for ImageSize2 {
     }
 }
 /// One of the forms of `image_size`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ImageSizeVariant1 {
     /// `square_hd`
-    #[serde(rename = "square_hd")]
     SquareHd,
     /// `square`
-    #[serde(rename = "square")]
     Square,
     /// `portrait_4_3`
-    #[serde(rename = "portrait_4_3")]
     Portrait4_3,
     /// `portrait_16_9`
-    #[serde(rename = "portrait_16_9")]
     Portrait16_9,
     /// `landscape_4_3`
-    #[serde(rename = "landscape_4_3")]
     Landscape4_3,
     /// `landscape_16_9`
-    #[serde(rename = "landscape_16_9")]
     Landscape16_9,
 }
-impl ::std::fmt::Display for ImageSizeVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SquareHd => f.write_str("square_hd"),
-            Self::Square => f.write_str("square"),
-            Self::Portrait4_3 => f.write_str("portrait_4_3"),
-            Self::Portrait16_9 => f.write_str("portrait_16_9"),
-            Self::Landscape4_3 => f.write_str("landscape_4_3"),
-            Self::Landscape16_9 => f.write_str("landscape_16_9"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageSizeVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "square_hd" => Ok(Self::SquareHd),
-            "square" => Ok(Self::Square),
-            "portrait_4_3" => Ok(Self::Portrait4_3),
-            "portrait_16_9" => Ok(Self::Portrait16_9),
-            "landscape_4_3" => Ok(Self::Landscape4_3),
-            "landscape_16_9" => Ok(Self::Landscape16_9),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ImageSizeVariant1 { SquareHd = "square_hd", Square = "square", Portrait4_3 =
+    "portrait_4_3", Portrait16_9 = "portrait_16_9", Landscape4_3 = "landscape_4_3",
+    Landscape16_9 = "landscape_16_9" }
+);
 /// The input of fal-ai/recraft-v3 (`fal/fal-ai/recraft-v3`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -199,667 +143,263 @@ pub struct RgbColor {
     pub r: ::std::option::Option<i64>,
 }
 /// The type of `style`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Style {
     /// `any`
-    #[serde(rename = "any")]
     Any,
     /// `realistic_image`
-    #[serde(rename = "realistic_image")]
     RealisticImage,
     /// `digital_illustration`
-    #[serde(rename = "digital_illustration")]
     DigitalIllustration,
     /// `vector_illustration`
-    #[serde(rename = "vector_illustration")]
     VectorIllustration,
     /// `realistic_image/b_and_w`
-    #[serde(rename = "realistic_image/b_and_w")]
     RealisticImageBAndW,
     /// `realistic_image/hard_flash`
-    #[serde(rename = "realistic_image/hard_flash")]
     RealisticImageHardFlash,
     /// `realistic_image/hdr`
-    #[serde(rename = "realistic_image/hdr")]
     RealisticImageHdr,
     /// `realistic_image/natural_light`
-    #[serde(rename = "realistic_image/natural_light")]
     RealisticImageNaturalLight,
     /// `realistic_image/studio_portrait`
-    #[serde(rename = "realistic_image/studio_portrait")]
     RealisticImageStudioPortrait,
     /// `realistic_image/enterprise`
-    #[serde(rename = "realistic_image/enterprise")]
     RealisticImageEnterprise,
     /// `realistic_image/motion_blur`
-    #[serde(rename = "realistic_image/motion_blur")]
     RealisticImageMotionBlur,
     /// `realistic_image/evening_light`
-    #[serde(rename = "realistic_image/evening_light")]
     RealisticImageEveningLight,
     /// `realistic_image/faded_nostalgia`
-    #[serde(rename = "realistic_image/faded_nostalgia")]
     RealisticImageFadedNostalgia,
     /// `realistic_image/forest_life`
-    #[serde(rename = "realistic_image/forest_life")]
     RealisticImageForestLife,
     /// `realistic_image/mystic_naturalism`
-    #[serde(rename = "realistic_image/mystic_naturalism")]
     RealisticImageMysticNaturalism,
     /// `realistic_image/natural_tones`
-    #[serde(rename = "realistic_image/natural_tones")]
     RealisticImageNaturalTones,
     /// `realistic_image/organic_calm`
-    #[serde(rename = "realistic_image/organic_calm")]
     RealisticImageOrganicCalm,
     /// `realistic_image/real_life_glow`
-    #[serde(rename = "realistic_image/real_life_glow")]
     RealisticImageRealLifeGlow,
     /// `realistic_image/retro_realism`
-    #[serde(rename = "realistic_image/retro_realism")]
     RealisticImageRetroRealism,
     /// `realistic_image/retro_snapshot`
-    #[serde(rename = "realistic_image/retro_snapshot")]
     RealisticImageRetroSnapshot,
     /// `realistic_image/urban_drama`
-    #[serde(rename = "realistic_image/urban_drama")]
     RealisticImageUrbanDrama,
     /// `realistic_image/village_realism`
-    #[serde(rename = "realistic_image/village_realism")]
     RealisticImageVillageRealism,
     /// `realistic_image/warm_folk`
-    #[serde(rename = "realistic_image/warm_folk")]
     RealisticImageWarmFolk,
     /// `digital_illustration/pixel_art`
-    #[serde(rename = "digital_illustration/pixel_art")]
     DigitalIllustrationPixelArt,
     /// `digital_illustration/hand_drawn`
-    #[serde(rename = "digital_illustration/hand_drawn")]
     DigitalIllustrationHandDrawn,
     /// `digital_illustration/grain`
-    #[serde(rename = "digital_illustration/grain")]
     DigitalIllustrationGrain,
     /// `digital_illustration/infantile_sketch`
-    #[serde(rename = "digital_illustration/infantile_sketch")]
     DigitalIllustrationInfantileSketch,
     /// `digital_illustration/2d_art_poster`
-    #[serde(rename = "digital_illustration/2d_art_poster")]
     DigitalIllustration2dArtPoster,
     /// `digital_illustration/handmade_3d`
-    #[serde(rename = "digital_illustration/handmade_3d")]
     DigitalIllustrationHandmade3d,
     /// `digital_illustration/hand_drawn_outline`
-    #[serde(rename = "digital_illustration/hand_drawn_outline")]
     DigitalIllustrationHandDrawnOutline,
     /// `digital_illustration/engraving_color`
-    #[serde(rename = "digital_illustration/engraving_color")]
     DigitalIllustrationEngravingColor,
     /// `digital_illustration/2d_art_poster_2`
-    #[serde(rename = "digital_illustration/2d_art_poster_2")]
     DigitalIllustration2dArtPoster2,
     /// `digital_illustration/antiquarian`
-    #[serde(rename = "digital_illustration/antiquarian")]
     DigitalIllustrationAntiquarian,
     /// `digital_illustration/bold_fantasy`
-    #[serde(rename = "digital_illustration/bold_fantasy")]
     DigitalIllustrationBoldFantasy,
     /// `digital_illustration/child_book`
-    #[serde(rename = "digital_illustration/child_book")]
     DigitalIllustrationChildBook,
     /// `digital_illustration/child_books`
-    #[serde(rename = "digital_illustration/child_books")]
     DigitalIllustrationChildBooks,
     /// `digital_illustration/cover`
-    #[serde(rename = "digital_illustration/cover")]
     DigitalIllustrationCover,
     /// `digital_illustration/crosshatch`
-    #[serde(rename = "digital_illustration/crosshatch")]
     DigitalIllustrationCrosshatch,
     /// `digital_illustration/digital_engraving`
-    #[serde(rename = "digital_illustration/digital_engraving")]
     DigitalIllustrationDigitalEngraving,
     /// `digital_illustration/expressionism`
-    #[serde(rename = "digital_illustration/expressionism")]
     DigitalIllustrationExpressionism,
     /// `digital_illustration/freehand_details`
-    #[serde(rename = "digital_illustration/freehand_details")]
     DigitalIllustrationFreehandDetails,
     /// `digital_illustration/grain_20`
-    #[serde(rename = "digital_illustration/grain_20")]
     DigitalIllustrationGrain20,
     /// `digital_illustration/graphic_intensity`
-    #[serde(rename = "digital_illustration/graphic_intensity")]
     DigitalIllustrationGraphicIntensity,
     /// `digital_illustration/hard_comics`
-    #[serde(rename = "digital_illustration/hard_comics")]
     DigitalIllustrationHardComics,
     /// `digital_illustration/long_shadow`
-    #[serde(rename = "digital_illustration/long_shadow")]
     DigitalIllustrationLongShadow,
     /// `digital_illustration/modern_folk`
-    #[serde(rename = "digital_illustration/modern_folk")]
     DigitalIllustrationModernFolk,
     /// `digital_illustration/multicolor`
-    #[serde(rename = "digital_illustration/multicolor")]
     DigitalIllustrationMulticolor,
     /// `digital_illustration/neon_calm`
-    #[serde(rename = "digital_illustration/neon_calm")]
     DigitalIllustrationNeonCalm,
     /// `digital_illustration/noir`
-    #[serde(rename = "digital_illustration/noir")]
     DigitalIllustrationNoir,
     /// `digital_illustration/nostalgic_pastel`
-    #[serde(rename = "digital_illustration/nostalgic_pastel")]
     DigitalIllustrationNostalgicPastel,
     /// `digital_illustration/outline_details`
-    #[serde(rename = "digital_illustration/outline_details")]
     DigitalIllustrationOutlineDetails,
     /// `digital_illustration/pastel_gradient`
-    #[serde(rename = "digital_illustration/pastel_gradient")]
     DigitalIllustrationPastelGradient,
     /// `digital_illustration/pastel_sketch`
-    #[serde(rename = "digital_illustration/pastel_sketch")]
     DigitalIllustrationPastelSketch,
     /// `digital_illustration/pop_art`
-    #[serde(rename = "digital_illustration/pop_art")]
     DigitalIllustrationPopArt,
     /// `digital_illustration/pop_renaissance`
-    #[serde(rename = "digital_illustration/pop_renaissance")]
     DigitalIllustrationPopRenaissance,
     /// `digital_illustration/street_art`
-    #[serde(rename = "digital_illustration/street_art")]
     DigitalIllustrationStreetArt,
     /// `digital_illustration/tablet_sketch`
-    #[serde(rename = "digital_illustration/tablet_sketch")]
     DigitalIllustrationTabletSketch,
     /// `digital_illustration/urban_glow`
-    #[serde(rename = "digital_illustration/urban_glow")]
     DigitalIllustrationUrbanGlow,
     /// `digital_illustration/urban_sketching`
-    #[serde(rename = "digital_illustration/urban_sketching")]
     DigitalIllustrationUrbanSketching,
     /// `digital_illustration/vanilla_dreams`
-    #[serde(rename = "digital_illustration/vanilla_dreams")]
     DigitalIllustrationVanillaDreams,
     /// `digital_illustration/young_adult_book`
-    #[serde(rename = "digital_illustration/young_adult_book")]
     DigitalIllustrationYoungAdultBook,
     /// `digital_illustration/young_adult_book_2`
-    #[serde(rename = "digital_illustration/young_adult_book_2")]
     DigitalIllustrationYoungAdultBook2,
     /// `vector_illustration/bold_stroke`
-    #[serde(rename = "vector_illustration/bold_stroke")]
     VectorIllustrationBoldStroke,
     /// `vector_illustration/chemistry`
-    #[serde(rename = "vector_illustration/chemistry")]
     VectorIllustrationChemistry,
     /// `vector_illustration/colored_stencil`
-    #[serde(rename = "vector_illustration/colored_stencil")]
     VectorIllustrationColoredStencil,
     /// `vector_illustration/contour_pop_art`
-    #[serde(rename = "vector_illustration/contour_pop_art")]
     VectorIllustrationContourPopArt,
     /// `vector_illustration/cosmics`
-    #[serde(rename = "vector_illustration/cosmics")]
     VectorIllustrationCosmics,
     /// `vector_illustration/cutout`
-    #[serde(rename = "vector_illustration/cutout")]
     VectorIllustrationCutout,
     /// `vector_illustration/depressive`
-    #[serde(rename = "vector_illustration/depressive")]
     VectorIllustrationDepressive,
     /// `vector_illustration/editorial`
-    #[serde(rename = "vector_illustration/editorial")]
     VectorIllustrationEditorial,
     /// `vector_illustration/emotional_flat`
-    #[serde(rename = "vector_illustration/emotional_flat")]
     VectorIllustrationEmotionalFlat,
     /// `vector_illustration/infographical`
-    #[serde(rename = "vector_illustration/infographical")]
     VectorIllustrationInfographical,
     /// `vector_illustration/marker_outline`
-    #[serde(rename = "vector_illustration/marker_outline")]
     VectorIllustrationMarkerOutline,
     /// `vector_illustration/mosaic`
-    #[serde(rename = "vector_illustration/mosaic")]
     VectorIllustrationMosaic,
     /// `vector_illustration/naivector`
-    #[serde(rename = "vector_illustration/naivector")]
     VectorIllustrationNaivector,
     /// `vector_illustration/roundish_flat`
-    #[serde(rename = "vector_illustration/roundish_flat")]
     VectorIllustrationRoundishFlat,
     /// `vector_illustration/segmented_colors`
-    #[serde(rename = "vector_illustration/segmented_colors")]
     VectorIllustrationSegmentedColors,
     /// `vector_illustration/sharp_contrast`
-    #[serde(rename = "vector_illustration/sharp_contrast")]
     VectorIllustrationSharpContrast,
     /// `vector_illustration/thin`
-    #[serde(rename = "vector_illustration/thin")]
     VectorIllustrationThin,
     /// `vector_illustration/vector_photo`
-    #[serde(rename = "vector_illustration/vector_photo")]
     VectorIllustrationVectorPhoto,
     /// `vector_illustration/vivid_shapes`
-    #[serde(rename = "vector_illustration/vivid_shapes")]
     VectorIllustrationVividShapes,
     /// `vector_illustration/engraving`
-    #[serde(rename = "vector_illustration/engraving")]
     VectorIllustrationEngraving,
     /// `vector_illustration/line_art`
-    #[serde(rename = "vector_illustration/line_art")]
     VectorIllustrationLineArt,
     /// `vector_illustration/line_circuit`
-    #[serde(rename = "vector_illustration/line_circuit")]
     VectorIllustrationLineCircuit,
     /// `vector_illustration/linocut`
-    #[serde(rename = "vector_illustration/linocut")]
     VectorIllustrationLinocut,
 }
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Any => f.write_str("any"),
-            Self::RealisticImage => f.write_str("realistic_image"),
-            Self::DigitalIllustration => f.write_str("digital_illustration"),
-            Self::VectorIllustration => f.write_str("vector_illustration"),
-            Self::RealisticImageBAndW => f.write_str("realistic_image/b_and_w"),
-            Self::RealisticImageHardFlash => f.write_str("realistic_image/hard_flash"),
-            Self::RealisticImageHdr => f.write_str("realistic_image/hdr"),
-            Self::RealisticImageNaturalLight => {
-                f.write_str("realistic_image/natural_light")
-            }
-            Self::RealisticImageStudioPortrait => {
-                f.write_str("realistic_image/studio_portrait")
-            }
-            Self::RealisticImageEnterprise => f.write_str("realistic_image/enterprise"),
-            Self::RealisticImageMotionBlur => f.write_str("realistic_image/motion_blur"),
-            Self::RealisticImageEveningLight => {
-                f.write_str("realistic_image/evening_light")
-            }
-            Self::RealisticImageFadedNostalgia => {
-                f.write_str("realistic_image/faded_nostalgia")
-            }
-            Self::RealisticImageForestLife => f.write_str("realistic_image/forest_life"),
-            Self::RealisticImageMysticNaturalism => {
-                f.write_str("realistic_image/mystic_naturalism")
-            }
-            Self::RealisticImageNaturalTones => {
-                f.write_str("realistic_image/natural_tones")
-            }
-            Self::RealisticImageOrganicCalm => {
-                f.write_str("realistic_image/organic_calm")
-            }
-            Self::RealisticImageRealLifeGlow => {
-                f.write_str("realistic_image/real_life_glow")
-            }
-            Self::RealisticImageRetroRealism => {
-                f.write_str("realistic_image/retro_realism")
-            }
-            Self::RealisticImageRetroSnapshot => {
-                f.write_str("realistic_image/retro_snapshot")
-            }
-            Self::RealisticImageUrbanDrama => f.write_str("realistic_image/urban_drama"),
-            Self::RealisticImageVillageRealism => {
-                f.write_str("realistic_image/village_realism")
-            }
-            Self::RealisticImageWarmFolk => f.write_str("realistic_image/warm_folk"),
-            Self::DigitalIllustrationPixelArt => {
-                f.write_str("digital_illustration/pixel_art")
-            }
-            Self::DigitalIllustrationHandDrawn => {
-                f.write_str("digital_illustration/hand_drawn")
-            }
-            Self::DigitalIllustrationGrain => f.write_str("digital_illustration/grain"),
-            Self::DigitalIllustrationInfantileSketch => {
-                f.write_str("digital_illustration/infantile_sketch")
-            }
-            Self::DigitalIllustration2dArtPoster => {
-                f.write_str("digital_illustration/2d_art_poster")
-            }
-            Self::DigitalIllustrationHandmade3d => {
-                f.write_str("digital_illustration/handmade_3d")
-            }
-            Self::DigitalIllustrationHandDrawnOutline => {
-                f.write_str("digital_illustration/hand_drawn_outline")
-            }
-            Self::DigitalIllustrationEngravingColor => {
-                f.write_str("digital_illustration/engraving_color")
-            }
-            Self::DigitalIllustration2dArtPoster2 => {
-                f.write_str("digital_illustration/2d_art_poster_2")
-            }
-            Self::DigitalIllustrationAntiquarian => {
-                f.write_str("digital_illustration/antiquarian")
-            }
-            Self::DigitalIllustrationBoldFantasy => {
-                f.write_str("digital_illustration/bold_fantasy")
-            }
-            Self::DigitalIllustrationChildBook => {
-                f.write_str("digital_illustration/child_book")
-            }
-            Self::DigitalIllustrationChildBooks => {
-                f.write_str("digital_illustration/child_books")
-            }
-            Self::DigitalIllustrationCover => f.write_str("digital_illustration/cover"),
-            Self::DigitalIllustrationCrosshatch => {
-                f.write_str("digital_illustration/crosshatch")
-            }
-            Self::DigitalIllustrationDigitalEngraving => {
-                f.write_str("digital_illustration/digital_engraving")
-            }
-            Self::DigitalIllustrationExpressionism => {
-                f.write_str("digital_illustration/expressionism")
-            }
-            Self::DigitalIllustrationFreehandDetails => {
-                f.write_str("digital_illustration/freehand_details")
-            }
-            Self::DigitalIllustrationGrain20 => {
-                f.write_str("digital_illustration/grain_20")
-            }
-            Self::DigitalIllustrationGraphicIntensity => {
-                f.write_str("digital_illustration/graphic_intensity")
-            }
-            Self::DigitalIllustrationHardComics => {
-                f.write_str("digital_illustration/hard_comics")
-            }
-            Self::DigitalIllustrationLongShadow => {
-                f.write_str("digital_illustration/long_shadow")
-            }
-            Self::DigitalIllustrationModernFolk => {
-                f.write_str("digital_illustration/modern_folk")
-            }
-            Self::DigitalIllustrationMulticolor => {
-                f.write_str("digital_illustration/multicolor")
-            }
-            Self::DigitalIllustrationNeonCalm => {
-                f.write_str("digital_illustration/neon_calm")
-            }
-            Self::DigitalIllustrationNoir => f.write_str("digital_illustration/noir"),
-            Self::DigitalIllustrationNostalgicPastel => {
-                f.write_str("digital_illustration/nostalgic_pastel")
-            }
-            Self::DigitalIllustrationOutlineDetails => {
-                f.write_str("digital_illustration/outline_details")
-            }
-            Self::DigitalIllustrationPastelGradient => {
-                f.write_str("digital_illustration/pastel_gradient")
-            }
-            Self::DigitalIllustrationPastelSketch => {
-                f.write_str("digital_illustration/pastel_sketch")
-            }
-            Self::DigitalIllustrationPopArt => {
-                f.write_str("digital_illustration/pop_art")
-            }
-            Self::DigitalIllustrationPopRenaissance => {
-                f.write_str("digital_illustration/pop_renaissance")
-            }
-            Self::DigitalIllustrationStreetArt => {
-                f.write_str("digital_illustration/street_art")
-            }
-            Self::DigitalIllustrationTabletSketch => {
-                f.write_str("digital_illustration/tablet_sketch")
-            }
-            Self::DigitalIllustrationUrbanGlow => {
-                f.write_str("digital_illustration/urban_glow")
-            }
-            Self::DigitalIllustrationUrbanSketching => {
-                f.write_str("digital_illustration/urban_sketching")
-            }
-            Self::DigitalIllustrationVanillaDreams => {
-                f.write_str("digital_illustration/vanilla_dreams")
-            }
-            Self::DigitalIllustrationYoungAdultBook => {
-                f.write_str("digital_illustration/young_adult_book")
-            }
-            Self::DigitalIllustrationYoungAdultBook2 => {
-                f.write_str("digital_illustration/young_adult_book_2")
-            }
-            Self::VectorIllustrationBoldStroke => {
-                f.write_str("vector_illustration/bold_stroke")
-            }
-            Self::VectorIllustrationChemistry => {
-                f.write_str("vector_illustration/chemistry")
-            }
-            Self::VectorIllustrationColoredStencil => {
-                f.write_str("vector_illustration/colored_stencil")
-            }
-            Self::VectorIllustrationContourPopArt => {
-                f.write_str("vector_illustration/contour_pop_art")
-            }
-            Self::VectorIllustrationCosmics => f.write_str("vector_illustration/cosmics"),
-            Self::VectorIllustrationCutout => f.write_str("vector_illustration/cutout"),
-            Self::VectorIllustrationDepressive => {
-                f.write_str("vector_illustration/depressive")
-            }
-            Self::VectorIllustrationEditorial => {
-                f.write_str("vector_illustration/editorial")
-            }
-            Self::VectorIllustrationEmotionalFlat => {
-                f.write_str("vector_illustration/emotional_flat")
-            }
-            Self::VectorIllustrationInfographical => {
-                f.write_str("vector_illustration/infographical")
-            }
-            Self::VectorIllustrationMarkerOutline => {
-                f.write_str("vector_illustration/marker_outline")
-            }
-            Self::VectorIllustrationMosaic => f.write_str("vector_illustration/mosaic"),
-            Self::VectorIllustrationNaivector => {
-                f.write_str("vector_illustration/naivector")
-            }
-            Self::VectorIllustrationRoundishFlat => {
-                f.write_str("vector_illustration/roundish_flat")
-            }
-            Self::VectorIllustrationSegmentedColors => {
-                f.write_str("vector_illustration/segmented_colors")
-            }
-            Self::VectorIllustrationSharpContrast => {
-                f.write_str("vector_illustration/sharp_contrast")
-            }
-            Self::VectorIllustrationThin => f.write_str("vector_illustration/thin"),
-            Self::VectorIllustrationVectorPhoto => {
-                f.write_str("vector_illustration/vector_photo")
-            }
-            Self::VectorIllustrationVividShapes => {
-                f.write_str("vector_illustration/vivid_shapes")
-            }
-            Self::VectorIllustrationEngraving => {
-                f.write_str("vector_illustration/engraving")
-            }
-            Self::VectorIllustrationLineArt => {
-                f.write_str("vector_illustration/line_art")
-            }
-            Self::VectorIllustrationLineCircuit => {
-                f.write_str("vector_illustration/line_circuit")
-            }
-            Self::VectorIllustrationLinocut => f.write_str("vector_illustration/linocut"),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "any" => Ok(Self::Any),
-            "realistic_image" => Ok(Self::RealisticImage),
-            "digital_illustration" => Ok(Self::DigitalIllustration),
-            "vector_illustration" => Ok(Self::VectorIllustration),
-            "realistic_image/b_and_w" => Ok(Self::RealisticImageBAndW),
-            "realistic_image/hard_flash" => Ok(Self::RealisticImageHardFlash),
-            "realistic_image/hdr" => Ok(Self::RealisticImageHdr),
-            "realistic_image/natural_light" => Ok(Self::RealisticImageNaturalLight),
-            "realistic_image/studio_portrait" => Ok(Self::RealisticImageStudioPortrait),
-            "realistic_image/enterprise" => Ok(Self::RealisticImageEnterprise),
-            "realistic_image/motion_blur" => Ok(Self::RealisticImageMotionBlur),
-            "realistic_image/evening_light" => Ok(Self::RealisticImageEveningLight),
-            "realistic_image/faded_nostalgia" => Ok(Self::RealisticImageFadedNostalgia),
-            "realistic_image/forest_life" => Ok(Self::RealisticImageForestLife),
-            "realistic_image/mystic_naturalism" => {
-                Ok(Self::RealisticImageMysticNaturalism)
-            }
-            "realistic_image/natural_tones" => Ok(Self::RealisticImageNaturalTones),
-            "realistic_image/organic_calm" => Ok(Self::RealisticImageOrganicCalm),
-            "realistic_image/real_life_glow" => Ok(Self::RealisticImageRealLifeGlow),
-            "realistic_image/retro_realism" => Ok(Self::RealisticImageRetroRealism),
-            "realistic_image/retro_snapshot" => Ok(Self::RealisticImageRetroSnapshot),
-            "realistic_image/urban_drama" => Ok(Self::RealisticImageUrbanDrama),
-            "realistic_image/village_realism" => Ok(Self::RealisticImageVillageRealism),
-            "realistic_image/warm_folk" => Ok(Self::RealisticImageWarmFolk),
-            "digital_illustration/pixel_art" => Ok(Self::DigitalIllustrationPixelArt),
-            "digital_illustration/hand_drawn" => Ok(Self::DigitalIllustrationHandDrawn),
-            "digital_illustration/grain" => Ok(Self::DigitalIllustrationGrain),
-            "digital_illustration/infantile_sketch" => {
-                Ok(Self::DigitalIllustrationInfantileSketch)
-            }
-            "digital_illustration/2d_art_poster" => {
-                Ok(Self::DigitalIllustration2dArtPoster)
-            }
-            "digital_illustration/handmade_3d" => Ok(Self::DigitalIllustrationHandmade3d),
-            "digital_illustration/hand_drawn_outline" => {
-                Ok(Self::DigitalIllustrationHandDrawnOutline)
-            }
-            "digital_illustration/engraving_color" => {
-                Ok(Self::DigitalIllustrationEngravingColor)
-            }
-            "digital_illustration/2d_art_poster_2" => {
-                Ok(Self::DigitalIllustration2dArtPoster2)
-            }
-            "digital_illustration/antiquarian" => {
-                Ok(Self::DigitalIllustrationAntiquarian)
-            }
-            "digital_illustration/bold_fantasy" => {
-                Ok(Self::DigitalIllustrationBoldFantasy)
-            }
-            "digital_illustration/child_book" => Ok(Self::DigitalIllustrationChildBook),
-            "digital_illustration/child_books" => Ok(Self::DigitalIllustrationChildBooks),
-            "digital_illustration/cover" => Ok(Self::DigitalIllustrationCover),
-            "digital_illustration/crosshatch" => Ok(Self::DigitalIllustrationCrosshatch),
-            "digital_illustration/digital_engraving" => {
-                Ok(Self::DigitalIllustrationDigitalEngraving)
-            }
-            "digital_illustration/expressionism" => {
-                Ok(Self::DigitalIllustrationExpressionism)
-            }
-            "digital_illustration/freehand_details" => {
-                Ok(Self::DigitalIllustrationFreehandDetails)
-            }
-            "digital_illustration/grain_20" => Ok(Self::DigitalIllustrationGrain20),
-            "digital_illustration/graphic_intensity" => {
-                Ok(Self::DigitalIllustrationGraphicIntensity)
-            }
-            "digital_illustration/hard_comics" => Ok(Self::DigitalIllustrationHardComics),
-            "digital_illustration/long_shadow" => Ok(Self::DigitalIllustrationLongShadow),
-            "digital_illustration/modern_folk" => Ok(Self::DigitalIllustrationModernFolk),
-            "digital_illustration/multicolor" => Ok(Self::DigitalIllustrationMulticolor),
-            "digital_illustration/neon_calm" => Ok(Self::DigitalIllustrationNeonCalm),
-            "digital_illustration/noir" => Ok(Self::DigitalIllustrationNoir),
-            "digital_illustration/nostalgic_pastel" => {
-                Ok(Self::DigitalIllustrationNostalgicPastel)
-            }
-            "digital_illustration/outline_details" => {
-                Ok(Self::DigitalIllustrationOutlineDetails)
-            }
-            "digital_illustration/pastel_gradient" => {
-                Ok(Self::DigitalIllustrationPastelGradient)
-            }
-            "digital_illustration/pastel_sketch" => {
-                Ok(Self::DigitalIllustrationPastelSketch)
-            }
-            "digital_illustration/pop_art" => Ok(Self::DigitalIllustrationPopArt),
-            "digital_illustration/pop_renaissance" => {
-                Ok(Self::DigitalIllustrationPopRenaissance)
-            }
-            "digital_illustration/street_art" => Ok(Self::DigitalIllustrationStreetArt),
-            "digital_illustration/tablet_sketch" => {
-                Ok(Self::DigitalIllustrationTabletSketch)
-            }
-            "digital_illustration/urban_glow" => Ok(Self::DigitalIllustrationUrbanGlow),
-            "digital_illustration/urban_sketching" => {
-                Ok(Self::DigitalIllustrationUrbanSketching)
-            }
-            "digital_illustration/vanilla_dreams" => {
-                Ok(Self::DigitalIllustrationVanillaDreams)
-            }
-            "digital_illustration/young_adult_book" => {
-                Ok(Self::DigitalIllustrationYoungAdultBook)
-            }
-            "digital_illustration/young_adult_book_2" => {
-                Ok(Self::DigitalIllustrationYoungAdultBook2)
-            }
-            "vector_illustration/bold_stroke" => Ok(Self::VectorIllustrationBoldStroke),
-            "vector_illustration/chemistry" => Ok(Self::VectorIllustrationChemistry),
-            "vector_illustration/colored_stencil" => {
-                Ok(Self::VectorIllustrationColoredStencil)
-            }
-            "vector_illustration/contour_pop_art" => {
-                Ok(Self::VectorIllustrationContourPopArt)
-            }
-            "vector_illustration/cosmics" => Ok(Self::VectorIllustrationCosmics),
-            "vector_illustration/cutout" => Ok(Self::VectorIllustrationCutout),
-            "vector_illustration/depressive" => Ok(Self::VectorIllustrationDepressive),
-            "vector_illustration/editorial" => Ok(Self::VectorIllustrationEditorial),
-            "vector_illustration/emotional_flat" => {
-                Ok(Self::VectorIllustrationEmotionalFlat)
-            }
-            "vector_illustration/infographical" => {
-                Ok(Self::VectorIllustrationInfographical)
-            }
-            "vector_illustration/marker_outline" => {
-                Ok(Self::VectorIllustrationMarkerOutline)
-            }
-            "vector_illustration/mosaic" => Ok(Self::VectorIllustrationMosaic),
-            "vector_illustration/naivector" => Ok(Self::VectorIllustrationNaivector),
-            "vector_illustration/roundish_flat" => {
-                Ok(Self::VectorIllustrationRoundishFlat)
-            }
-            "vector_illustration/segmented_colors" => {
-                Ok(Self::VectorIllustrationSegmentedColors)
-            }
-            "vector_illustration/sharp_contrast" => {
-                Ok(Self::VectorIllustrationSharpContrast)
-            }
-            "vector_illustration/thin" => Ok(Self::VectorIllustrationThin),
-            "vector_illustration/vector_photo" => Ok(Self::VectorIllustrationVectorPhoto),
-            "vector_illustration/vivid_shapes" => Ok(Self::VectorIllustrationVividShapes),
-            "vector_illustration/engraving" => Ok(Self::VectorIllustrationEngraving),
-            "vector_illustration/line_art" => Ok(Self::VectorIllustrationLineArt),
-            "vector_illustration/line_circuit" => Ok(Self::VectorIllustrationLineCircuit),
-            "vector_illustration/linocut" => Ok(Self::VectorIllustrationLinocut),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Style { Any = "any", RealisticImage = "realistic_image", DigitalIllustration =
+    "digital_illustration", VectorIllustration = "vector_illustration",
+    RealisticImageBAndW = "realistic_image/b_and_w", RealisticImageHardFlash =
+    "realistic_image/hard_flash", RealisticImageHdr = "realistic_image/hdr",
+    RealisticImageNaturalLight = "realistic_image/natural_light",
+    RealisticImageStudioPortrait = "realistic_image/studio_portrait",
+    RealisticImageEnterprise = "realistic_image/enterprise", RealisticImageMotionBlur =
+    "realistic_image/motion_blur", RealisticImageEveningLight =
+    "realistic_image/evening_light", RealisticImageFadedNostalgia =
+    "realistic_image/faded_nostalgia", RealisticImageForestLife =
+    "realistic_image/forest_life", RealisticImageMysticNaturalism =
+    "realistic_image/mystic_naturalism", RealisticImageNaturalTones =
+    "realistic_image/natural_tones", RealisticImageOrganicCalm =
+    "realistic_image/organic_calm", RealisticImageRealLifeGlow =
+    "realistic_image/real_life_glow", RealisticImageRetroRealism =
+    "realistic_image/retro_realism", RealisticImageRetroSnapshot =
+    "realistic_image/retro_snapshot", RealisticImageUrbanDrama =
+    "realistic_image/urban_drama", RealisticImageVillageRealism =
+    "realistic_image/village_realism", RealisticImageWarmFolk =
+    "realistic_image/warm_folk", DigitalIllustrationPixelArt =
+    "digital_illustration/pixel_art", DigitalIllustrationHandDrawn =
+    "digital_illustration/hand_drawn", DigitalIllustrationGrain =
+    "digital_illustration/grain", DigitalIllustrationInfantileSketch =
+    "digital_illustration/infantile_sketch", DigitalIllustration2dArtPoster =
+    "digital_illustration/2d_art_poster", DigitalIllustrationHandmade3d =
+    "digital_illustration/handmade_3d", DigitalIllustrationHandDrawnOutline =
+    "digital_illustration/hand_drawn_outline", DigitalIllustrationEngravingColor =
+    "digital_illustration/engraving_color", DigitalIllustration2dArtPoster2 =
+    "digital_illustration/2d_art_poster_2", DigitalIllustrationAntiquarian =
+    "digital_illustration/antiquarian", DigitalIllustrationBoldFantasy =
+    "digital_illustration/bold_fantasy", DigitalIllustrationChildBook =
+    "digital_illustration/child_book", DigitalIllustrationChildBooks =
+    "digital_illustration/child_books", DigitalIllustrationCover =
+    "digital_illustration/cover", DigitalIllustrationCrosshatch =
+    "digital_illustration/crosshatch", DigitalIllustrationDigitalEngraving =
+    "digital_illustration/digital_engraving", DigitalIllustrationExpressionism =
+    "digital_illustration/expressionism", DigitalIllustrationFreehandDetails =
+    "digital_illustration/freehand_details", DigitalIllustrationGrain20 =
+    "digital_illustration/grain_20", DigitalIllustrationGraphicIntensity =
+    "digital_illustration/graphic_intensity", DigitalIllustrationHardComics =
+    "digital_illustration/hard_comics", DigitalIllustrationLongShadow =
+    "digital_illustration/long_shadow", DigitalIllustrationModernFolk =
+    "digital_illustration/modern_folk", DigitalIllustrationMulticolor =
+    "digital_illustration/multicolor", DigitalIllustrationNeonCalm =
+    "digital_illustration/neon_calm", DigitalIllustrationNoir =
+    "digital_illustration/noir", DigitalIllustrationNostalgicPastel =
+    "digital_illustration/nostalgic_pastel", DigitalIllustrationOutlineDetails =
+    "digital_illustration/outline_details", DigitalIllustrationPastelGradient =
+    "digital_illustration/pastel_gradient", DigitalIllustrationPastelSketch =
+    "digital_illustration/pastel_sketch", DigitalIllustrationPopArt =
+    "digital_illustration/pop_art", DigitalIllustrationPopRenaissance =
+    "digital_illustration/pop_renaissance", DigitalIllustrationStreetArt =
+    "digital_illustration/street_art", DigitalIllustrationTabletSketch =
+    "digital_illustration/tablet_sketch", DigitalIllustrationUrbanGlow =
+    "digital_illustration/urban_glow", DigitalIllustrationUrbanSketching =
+    "digital_illustration/urban_sketching", DigitalIllustrationVanillaDreams =
+    "digital_illustration/vanilla_dreams", DigitalIllustrationYoungAdultBook =
+    "digital_illustration/young_adult_book", DigitalIllustrationYoungAdultBook2 =
+    "digital_illustration/young_adult_book_2", VectorIllustrationBoldStroke =
+    "vector_illustration/bold_stroke", VectorIllustrationChemistry =
+    "vector_illustration/chemistry", VectorIllustrationColoredStencil =
+    "vector_illustration/colored_stencil", VectorIllustrationContourPopArt =
+    "vector_illustration/contour_pop_art", VectorIllustrationCosmics =
+    "vector_illustration/cosmics", VectorIllustrationCutout =
+    "vector_illustration/cutout", VectorIllustrationDepressive =
+    "vector_illustration/depressive", VectorIllustrationEditorial =
+    "vector_illustration/editorial", VectorIllustrationEmotionalFlat =
+    "vector_illustration/emotional_flat", VectorIllustrationInfographical =
+    "vector_illustration/infographical", VectorIllustrationMarkerOutline =
+    "vector_illustration/marker_outline", VectorIllustrationMosaic =
+    "vector_illustration/mosaic", VectorIllustrationNaivector =
+    "vector_illustration/naivector", VectorIllustrationRoundishFlat =
+    "vector_illustration/roundish_flat", VectorIllustrationSegmentedColors =
+    "vector_illustration/segmented_colors", VectorIllustrationSharpContrast =
+    "vector_illustration/sharp_contrast", VectorIllustrationThin =
+    "vector_illustration/thin", VectorIllustrationVectorPhoto =
+    "vector_illustration/vector_photo", VectorIllustrationVividShapes =
+    "vector_illustration/vivid_shapes", VectorIllustrationEngraving =
+    "vector_illustration/engraving", VectorIllustrationLineArt =
+    "vector_illustration/line_art", VectorIllustrationLineCircuit =
+    "vector_illustration/line_circuit", VectorIllustrationLinocut =
+    "vector_illustration/linocut" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`ImageSize`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -4,92 +4,29 @@
 //! Model id `skills-video/bytedance/seedream-4.5`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `3:2`
-    #[serde(rename = "3:2")]
     R3x2,
     /// `2:3`
-    #[serde(rename = "2:3")]
     R2x3,
     /// `21:9`
-    #[serde(rename = "21:9")]
     R21x9,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R3x2 => f.write_str("3:2"),
-            Self::R2x3 => f.write_str("2:3"),
-            Self::R21x9 => f.write_str("21:9"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1:1" => Ok(Self::R1x1),
-            "4:3" => Ok(Self::R4x3),
-            "3:4" => Ok(Self::R3x4),
-            "16:9" => Ok(Self::R16x9),
-            "9:16" => Ok(Self::R9x16),
-            "3:2" => Ok(Self::R3x2),
-            "2:3" => Ok(Self::R2x3),
-            "21:9" => Ok(Self::R21x9),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R1x1 = "1:1", R4x3 = "4:3", R3x4 = "3:4", R16x9 = "16:9", R9x16 =
+    "9:16", R3x2 = "3:2", R2x3 = "2:3", R21x9 = "21:9" }
+);
 /// The input of Seedream 4.5 (`skills-video/bytedance/seedream-4.5`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -120,67 +57,16 @@ pub struct Input {
     pub resolution: ::std::option::Option<Resolution>,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `1K`
-    #[serde(rename = "1K")]
     K1,
     /// `2K`
-    #[serde(rename = "2K")]
     K2,
     /// `4K`
-    #[serde(rename = "4K")]
     K4,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::K1 => f.write_str("1K"),
-            Self::K2 => f.write_str("2K"),
-            Self::K4 => f.write_str("4K"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1K" => Ok(Self::K1),
-            "2K" => Ok(Self::K2),
-            "4K" => Ok(Self::K4),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(Resolution { K1 = "1K", K2 = "2K", K4 = "4K" });
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -39,82 +39,26 @@ impl ::std::convert::From<ImageSizeVariant1> for ImageSize2 {
     }
 }
 /// One of the forms of `image_size`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ImageSizeVariant1 {
     /// `square_hd`
-    #[serde(rename = "square_hd")]
     SquareHd,
     /// `square`
-    #[serde(rename = "square")]
     Square,
     /// `portrait_4_3`
-    #[serde(rename = "portrait_4_3")]
     Portrait4_3,
     /// `portrait_16_9`
-    #[serde(rename = "portrait_16_9")]
     Portrait16_9,
     /// `landscape_4_3`
-    #[serde(rename = "landscape_4_3")]
     Landscape4_3,
     /// `landscape_16_9`
-    #[serde(rename = "landscape_16_9")]
     Landscape16_9,
 }
-impl ::std::fmt::Display for ImageSizeVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SquareHd => f.write_str("square_hd"),
-            Self::Square => f.write_str("square"),
-            Self::Portrait4_3 => f.write_str("portrait_4_3"),
-            Self::Portrait16_9 => f.write_str("portrait_16_9"),
-            Self::Landscape4_3 => f.write_str("landscape_4_3"),
-            Self::Landscape16_9 => f.write_str("landscape_16_9"),
-        }
-    }
-}
-impl ::std::str::FromStr for ImageSizeVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "square_hd" => Ok(Self::SquareHd),
-            "square" => Ok(Self::Square),
-            "portrait_4_3" => Ok(Self::Portrait4_3),
-            "portrait_16_9" => Ok(Self::Portrait16_9),
-            "landscape_4_3" => Ok(Self::Landscape4_3),
-            "landscape_16_9" => Ok(Self::Landscape16_9),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ImageSizeVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ImageSizeVariant1 { SquareHd = "square_hd", Square = "square", Portrait4_3 =
+    "portrait_4_3", Portrait16_9 = "portrait_16_9", Landscape4_3 = "landscape_4_3",
+    Landscape16_9 = "landscape_16_9" }
+);
 /// The input of fal-ai/flux-pro/v1.1 (`fal/fal-ai/flux-pro/v1.1`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -179,62 +123,14 @@ pub struct Output {
     pub timings: ::std::collections::HashMap<::std::string::String, f64>,
 }
 /// The type of `output_format`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum OutputFormat {
     /// `jpeg`
-    #[serde(rename = "jpeg")]
     Jpeg,
     /// `png`
-    #[serde(rename = "png")]
     Png,
 }
-impl ::std::fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Jpeg => f.write_str("jpeg"),
-            Self::Png => f.write_str("png"),
-        }
-    }
-}
-impl ::std::str::FromStr for OutputFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "jpeg" => Ok(Self::Jpeg),
-            "png" => Ok(Self::Png),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for OutputFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(OutputFormat { Jpeg = "jpeg", Png = "png" });
 /// `RegistryImageFastSdxlModelsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RegistryImageFastSdxlModelsImage {
@@ -251,82 +147,24 @@ pub struct RegistryImageFastSdxlModelsImage {
     pub width: i64,
 }
 /// The type of `safety_tolerance`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum SafetyTolerance {
     /// `1`
-    #[serde(rename = "1")]
     V1,
     /// `2`
-    #[serde(rename = "2")]
     V2,
     /// `3`
-    #[serde(rename = "3")]
     V3,
     /// `4`
-    #[serde(rename = "4")]
     V4,
     /// `5`
-    #[serde(rename = "5")]
     V5,
     /// `6`
-    #[serde(rename = "6")]
     V6,
 }
-impl ::std::fmt::Display for SafetyTolerance {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::V1 => f.write_str("1"),
-            Self::V2 => f.write_str("2"),
-            Self::V3 => f.write_str("3"),
-            Self::V4 => f.write_str("4"),
-            Self::V5 => f.write_str("5"),
-            Self::V6 => f.write_str("6"),
-        }
-    }
-}
-impl ::std::str::FromStr for SafetyTolerance {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1" => Ok(Self::V1),
-            "2" => Ok(Self::V2),
-            "3" => Ok(Self::V3),
-            "4" => Ok(Self::V4),
-            "5" => Ok(Self::V5),
-            "6" => Ok(Self::V6),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SafetyTolerance {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SafetyTolerance {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    SafetyTolerance { V1 = "1", V2 = "2", V3 = "3", V4 = "4", V5 = "5", V6 = "6" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`ImageSize`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

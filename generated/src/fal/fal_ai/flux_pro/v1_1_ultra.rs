@@ -14,97 +14,31 @@ pub struct AspectRatio {
     pub subtype_1: ::std::option::Option<::std::string::String>,
 }
 /// One of the forms of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatioVariant0 {
     /// `21:9`
-    #[serde(rename = "21:9")]
     R21x9,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `3:2`
-    #[serde(rename = "3:2")]
     R3x2,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `2:3`
-    #[serde(rename = "2:3")]
     R2x3,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `9:21`
-    #[serde(rename = "9:21")]
     R9x21,
 }
-impl ::std::fmt::Display for AspectRatioVariant0 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R21x9 => f.write_str("21:9"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R3x2 => f.write_str("3:2"),
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R2x3 => f.write_str("2:3"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R9x21 => f.write_str("9:21"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatioVariant0 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "21:9" => Ok(Self::R21x9),
-            "16:9" => Ok(Self::R16x9),
-            "4:3" => Ok(Self::R4x3),
-            "3:2" => Ok(Self::R3x2),
-            "1:1" => Ok(Self::R1x1),
-            "2:3" => Ok(Self::R2x3),
-            "3:4" => Ok(Self::R3x4),
-            "9:16" => Ok(Self::R9x16),
-            "9:21" => Ok(Self::R9x21),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatioVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatioVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatioVariant0 { R21x9 = "21:9", R16x9 = "16:9", R4x3 = "4:3", R3x2 = "3:2",
+    R1x1 = "1:1", R2x3 = "2:3", R3x4 = "3:4", R9x16 = "9:16", R9x21 = "9:21" }
+);
 /// The input of fal-ai/flux-pro/v1.1-ultra (`fal/fal-ai/flux-pro/v1.1-ultra`). Start with [`Input::builder`].
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Input {
@@ -183,62 +117,14 @@ pub struct Output {
     pub timings: ::std::collections::HashMap<::std::string::String, f64>,
 }
 /// The type of `output_format`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum OutputFormat {
     /// `jpeg`
-    #[serde(rename = "jpeg")]
     Jpeg,
     /// `png`
-    #[serde(rename = "png")]
     Png,
 }
-impl ::std::fmt::Display for OutputFormat {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Jpeg => f.write_str("jpeg"),
-            Self::Png => f.write_str("png"),
-        }
-    }
-}
-impl ::std::str::FromStr for OutputFormat {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "jpeg" => Ok(Self::Jpeg),
-            "png" => Ok(Self::Png),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for OutputFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OutputFormat {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(OutputFormat { Jpeg = "jpeg", Png = "png" });
 /// `RegistryImageFastSdxlModelsImage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct RegistryImageFastSdxlModelsImage {
@@ -255,82 +141,24 @@ pub struct RegistryImageFastSdxlModelsImage {
     pub width: i64,
 }
 /// The type of `safety_tolerance`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum SafetyTolerance {
     /// `1`
-    #[serde(rename = "1")]
     V1,
     /// `2`
-    #[serde(rename = "2")]
     V2,
     /// `3`
-    #[serde(rename = "3")]
     V3,
     /// `4`
-    #[serde(rename = "4")]
     V4,
     /// `5`
-    #[serde(rename = "5")]
     V5,
     /// `6`
-    #[serde(rename = "6")]
     V6,
 }
-impl ::std::fmt::Display for SafetyTolerance {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::V1 => f.write_str("1"),
-            Self::V2 => f.write_str("2"),
-            Self::V3 => f.write_str("3"),
-            Self::V4 => f.write_str("4"),
-            Self::V5 => f.write_str("5"),
-            Self::V6 => f.write_str("6"),
-        }
-    }
-}
-impl ::std::str::FromStr for SafetyTolerance {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "1" => Ok(Self::V1),
-            "2" => Ok(Self::V2),
-            "3" => Ok(Self::V3),
-            "4" => Ok(Self::V4),
-            "5" => Ok(Self::V5),
-            "6" => Ok(Self::V6),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for SafetyTolerance {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for SafetyTolerance {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    SafetyTolerance { V1 = "1", V2 = "2", V3 = "3", V4 = "4", V5 = "5", V6 = "6" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`AspectRatio`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -60,114 +60,25 @@ pub struct KlingO1FrameToVideoInput {
     pub quality: ::std::option::Option<KlingO1FrameToVideoInputQuality>,
 }
 /// The type of `#KlingO1FrameToVideoInput.feature`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KlingO1FrameToVideoInputFeature {
     /// `frame-to-video`
-    #[serde(rename = "frame-to-video")]
     FrameToVideo,
 }
-impl ::std::fmt::Display for KlingO1FrameToVideoInputFeature {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::FrameToVideo => f.write_str("frame-to-video"),
-        }
-    }
-}
-impl ::std::str::FromStr for KlingO1FrameToVideoInputFeature {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "frame-to-video" => Ok(Self::FrameToVideo),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KlingO1FrameToVideoInputFeature {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KlingO1FrameToVideoInputFeature {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    KlingO1FrameToVideoInputFeature { FrameToVideo = "frame-to-video" }
+);
 /// The type of `#KlingO1FrameToVideoInput.quality`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KlingO1FrameToVideoInputQuality {
     /// `standard`
-    #[serde(rename = "standard")]
     Standard,
     /// `pro`
-    #[serde(rename = "pro")]
     Pro,
 }
-impl ::std::fmt::Display for KlingO1FrameToVideoInputQuality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Standard => f.write_str("standard"),
-            Self::Pro => f.write_str("pro"),
-        }
-    }
-}
-impl ::std::str::FromStr for KlingO1FrameToVideoInputQuality {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "standard" => Ok(Self::Standard),
-            "pro" => Ok(Self::Pro),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KlingO1FrameToVideoInputQuality {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KlingO1FrameToVideoInputQuality {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    KlingO1FrameToVideoInputQuality { Standard = "standard", Pro = "pro" }
+);
 /// `KlingO1TextToVideoInput`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct KlingO1TextToVideoInput {
@@ -197,114 +108,25 @@ pub struct KlingO1TextToVideoInput {
     pub quality: ::std::option::Option<KlingO1TextToVideoInputQuality>,
 }
 /// The type of `#KlingO1TextToVideoInput.feature`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KlingO1TextToVideoInputFeature {
     /// `text-to-video`
-    #[serde(rename = "text-to-video")]
     TextToVideo,
 }
-impl ::std::fmt::Display for KlingO1TextToVideoInputFeature {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::TextToVideo => f.write_str("text-to-video"),
-        }
-    }
-}
-impl ::std::str::FromStr for KlingO1TextToVideoInputFeature {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "text-to-video" => Ok(Self::TextToVideo),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KlingO1TextToVideoInputFeature {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KlingO1TextToVideoInputFeature {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    KlingO1TextToVideoInputFeature { TextToVideo = "text-to-video" }
+);
 /// The type of `#KlingO1TextToVideoInput.quality`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum KlingO1TextToVideoInputQuality {
     /// `standard`
-    #[serde(rename = "standard")]
     Standard,
     /// `pro`
-    #[serde(rename = "pro")]
     Pro,
 }
-impl ::std::fmt::Display for KlingO1TextToVideoInputQuality {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Standard => f.write_str("standard"),
-            Self::Pro => f.write_str("pro"),
-        }
-    }
-}
-impl ::std::str::FromStr for KlingO1TextToVideoInputQuality {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "standard" => Ok(Self::Standard),
-            "pro" => Ok(Self::Pro),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for KlingO1TextToVideoInputQuality {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for KlingO1TextToVideoInputQuality {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    KlingO1TextToVideoInputQuality { Standard = "standard", Pro = "pro" }
+);
 /// The result of Kling O1 Video (`skills-video/kling-ai/o1/video`), as its document describes it: read it with `job.output::<Output>()`. Read leniently: fields and values the document does not list are accepted (and dropped).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Output {

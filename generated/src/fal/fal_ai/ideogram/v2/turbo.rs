@@ -6,107 +6,36 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `10:16`
-    #[serde(rename = "10:16")]
     R10x16,
     /// `16:10`
-    #[serde(rename = "16:10")]
     R16x10,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `1:3`
-    #[serde(rename = "1:3")]
     R1x3,
     /// `3:1`
-    #[serde(rename = "3:1")]
     R3x1,
     /// `3:2`
-    #[serde(rename = "3:2")]
     R3x2,
     /// `2:3`
-    #[serde(rename = "2:3")]
     R2x3,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R10x16 => f.write_str("10:16"),
-            Self::R16x10 => f.write_str("16:10"),
-            Self::R9x16 => f.write_str("9:16"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R1x3 => f.write_str("1:3"),
-            Self::R3x1 => f.write_str("3:1"),
-            Self::R3x2 => f.write_str("3:2"),
-            Self::R2x3 => f.write_str("2:3"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "10:16" => Ok(Self::R10x16),
-            "16:10" => Ok(Self::R16x10),
-            "9:16" => Ok(Self::R9x16),
-            "16:9" => Ok(Self::R16x9),
-            "4:3" => Ok(Self::R4x3),
-            "3:4" => Ok(Self::R3x4),
-            "1:1" => Ok(Self::R1x1),
-            "1:3" => Ok(Self::R1x3),
-            "3:1" => Ok(Self::R3x1),
-            "3:2" => Ok(Self::R3x2),
-            "2:3" => Ok(Self::R2x3),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R10x16 = "10:16", R16x10 = "16:10", R9x16 = "9:16", R16x9 = "16:9",
+    R4x3 = "4:3", R3x4 = "3:4", R1x1 = "1:1", R1x3 = "1:3", R3x1 = "3:1", R3x2 = "3:2",
+    R2x3 = "2:3" }
+);
 /// `File`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct File {
@@ -167,82 +96,25 @@ pub struct Output {
     pub seed: i64,
 }
 /// The type of `style`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Style {
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
     /// `general`
-    #[serde(rename = "general")]
     General,
     /// `realistic`
-    #[serde(rename = "realistic")]
     Realistic,
     /// `design`
-    #[serde(rename = "design")]
     Design,
     /// `render_3D`
-    #[serde(rename = "render_3D")]
     Render3d,
     /// `anime`
-    #[serde(rename = "anime")]
     Anime,
 }
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Auto => f.write_str("auto"),
-            Self::General => f.write_str("general"),
-            Self::Realistic => f.write_str("realistic"),
-            Self::Design => f.write_str("design"),
-            Self::Render3d => f.write_str("render_3D"),
-            Self::Anime => f.write_str("anime"),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "auto" => Ok(Self::Auto),
-            "general" => Ok(Self::General),
-            "realistic" => Ok(Self::Realistic),
-            "design" => Ok(Self::Design),
-            "render_3D" => Ok(Self::Render3d),
-            "anime" => Ok(Self::Anime),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Style { Auto = "auto", General = "general", Realistic = "realistic", Design =
+    "design", Render3d = "render_3D", Anime = "anime" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

@@ -6,67 +6,16 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `duration`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Duration {
     /// `5`
-    #[serde(rename = "5")]
     V5,
     /// `8`
-    #[serde(rename = "8")]
     V8,
     /// `10`
-    #[serde(rename = "10")]
     V10,
 }
-impl ::std::fmt::Display for Duration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::V5 => f.write_str("5"),
-            Self::V8 => f.write_str("8"),
-            Self::V10 => f.write_str("10"),
-        }
-    }
-}
-impl ::std::str::FromStr for Duration {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "5" => Ok(Self::V5),
-            "8" => Ok(Self::V8),
-            "10" => Ok(Self::V10),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Duration {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Duration {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(Duration { V5 = "5", V8 = "8", V10 = "10" });
 /// `File`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct File {
@@ -138,206 +87,51 @@ pub struct Output {
     pub video: File,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `360p`
-    #[serde(rename = "360p")]
     P360,
     /// `540p`
-    #[serde(rename = "540p")]
     P540,
     /// `720p`
-    #[serde(rename = "720p")]
     P720,
     /// `1080p`
-    #[serde(rename = "1080p")]
     P1080,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::P360 => f.write_str("360p"),
-            Self::P540 => f.write_str("540p"),
-            Self::P720 => f.write_str("720p"),
-            Self::P1080 => f.write_str("1080p"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "360p" => Ok(Self::P360),
-            "540p" => Ok(Self::P540),
-            "720p" => Ok(Self::P720),
-            "1080p" => Ok(Self::P1080),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Resolution { P360 = "360p", P540 = "540p", P720 = "720p", P1080 = "1080p" }
+);
 /// The type of `style`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Style {
     /// `anime`
-    #[serde(rename = "anime")]
     Anime,
     /// `3d_animation`
-    #[serde(rename = "3d_animation")]
     V3dAnimation,
     /// `clay`
-    #[serde(rename = "clay")]
     Clay,
     /// `comic`
-    #[serde(rename = "comic")]
     Comic,
     /// `cyberpunk`
-    #[serde(rename = "cyberpunk")]
     Cyberpunk,
 }
-impl ::std::fmt::Display for Style {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Anime => f.write_str("anime"),
-            Self::V3dAnimation => f.write_str("3d_animation"),
-            Self::Clay => f.write_str("clay"),
-            Self::Comic => f.write_str("comic"),
-            Self::Cyberpunk => f.write_str("cyberpunk"),
-        }
-    }
-}
-impl ::std::str::FromStr for Style {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "anime" => Ok(Self::Anime),
-            "3d_animation" => Ok(Self::V3dAnimation),
-            "clay" => Ok(Self::Clay),
-            "comic" => Ok(Self::Comic),
-            "cyberpunk" => Ok(Self::Cyberpunk),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Style {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Style { Anime = "anime", V3dAnimation = "3d_animation", Clay = "clay", Comic =
+    "comic", Cyberpunk = "cyberpunk" }
+);
 /// The type of `thinking_type`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ThinkingType {
     /// `enabled`
-    #[serde(rename = "enabled")]
     Enabled,
     /// `disabled`
-    #[serde(rename = "disabled")]
     Disabled,
     /// `auto`
-    #[serde(rename = "auto")]
     Auto,
 }
-impl ::std::fmt::Display for ThinkingType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Enabled => f.write_str("enabled"),
-            Self::Disabled => f.write_str("disabled"),
-            Self::Auto => f.write_str("auto"),
-        }
-    }
-}
-impl ::std::str::FromStr for ThinkingType {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "enabled" => Ok(Self::Enabled),
-            "disabled" => Ok(Self::Disabled),
-            "auto" => Ok(Self::Auto),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for ThinkingType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for ThinkingType {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    ThinkingType { Enabled = "enabled", Disabled = "disabled", Auto = "auto" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]

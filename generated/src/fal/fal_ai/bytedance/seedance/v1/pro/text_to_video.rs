@@ -6,82 +6,25 @@
 //! Its result is typed: [`Output`], read with `job.output::<Output>()`.
 
 /// The type of `aspect_ratio`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum AspectRatio {
     /// `21:9`
-    #[serde(rename = "21:9")]
     R21x9,
     /// `16:9`
-    #[serde(rename = "16:9")]
     R16x9,
     /// `4:3`
-    #[serde(rename = "4:3")]
     R4x3,
     /// `1:1`
-    #[serde(rename = "1:1")]
     R1x1,
     /// `3:4`
-    #[serde(rename = "3:4")]
     R3x4,
     /// `9:16`
-    #[serde(rename = "9:16")]
     R9x16,
 }
-impl ::std::fmt::Display for AspectRatio {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::R21x9 => f.write_str("21:9"),
-            Self::R16x9 => f.write_str("16:9"),
-            Self::R4x3 => f.write_str("4:3"),
-            Self::R1x1 => f.write_str("1:1"),
-            Self::R3x4 => f.write_str("3:4"),
-            Self::R9x16 => f.write_str("9:16"),
-        }
-    }
-}
-impl ::std::str::FromStr for AspectRatio {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "21:9" => Ok(Self::R21x9),
-            "16:9" => Ok(Self::R16x9),
-            "4:3" => Ok(Self::R4x3),
-            "1:1" => Ok(Self::R1x1),
-            "3:4" => Ok(Self::R3x4),
-            "9:16" => Ok(Self::R9x16),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for AspectRatio {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    AspectRatio { R21x9 = "21:9", R16x9 = "16:9", R4x3 = "4:3", R1x1 = "1:1", R3x4 =
+    "3:4", R9x16 = "9:16" }
+);
 /// `File`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct File {
@@ -151,67 +94,18 @@ pub struct Output {
     pub video: File,
 }
 /// The type of `resolution`.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Resolution {
     /// `480p`
-    #[serde(rename = "480p")]
     P480,
     /// `720p`
-    #[serde(rename = "720p")]
     P720,
     /// `1080p`
-    #[serde(rename = "1080p")]
     P1080,
 }
-impl ::std::fmt::Display for Resolution {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::P480 => f.write_str("480p"),
-            Self::P720 => f.write_str("720p"),
-            Self::P1080 => f.write_str("1080p"),
-        }
-    }
-}
-impl ::std::str::FromStr for Resolution {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "480p" => Ok(Self::P480),
-            "720p" => Ok(Self::P720),
-            "1080p" => Ok(Self::P1080),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for Resolution {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
+crate::__private::model::wire_enum!(
+    Resolution { P480 = "480p", P720 = "720p", P1080 = "1080p" }
+);
 pub use crate::__private::model::error;
 /// Builder for [`Input`]: set fields, then [`build`](Self::build).
 #[derive(Debug, Clone, Default)]
