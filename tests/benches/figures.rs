@@ -206,7 +206,7 @@ impl Drop for Server {
     }
 }
 
-fn ureq_get(url: &str) -> Value {
+fn get_json(url: &str) -> Value {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async { reqwest::get(url).await.unwrap().json().await.unwrap() })
 }
@@ -407,7 +407,7 @@ struct ServerStats<'a>(&'a str);
 
 impl ServerStats<'_> {
     fn take(&self) -> u64 {
-        let v: Value = ureq_get(&format!("{}/stats", self.0));
+        let v: Value = get_json(&format!("{}/stats", self.0));
         v["posts"].as_u64().unwrap_or(0) + v["gets"].as_u64().unwrap_or(0)
     }
 }
