@@ -213,8 +213,7 @@ fn get_json(url: &str) -> Value {
 
 #[derive(Default)]
 struct Counts {
-    posts: AtomicU64,
-    gets: AtomicU64,
+    requests: AtomicU64,
     next: AtomicUsize,
 }
 
@@ -233,15 +232,10 @@ fn serve() {
 async fn answer(State(counts): State<Arc<Counts>>, method: Method, uri: Uri, body: Body) -> Response {
     let path = uri.path().to_string();
     if path == "/stats" {
-        let stats = json!({"posts": counts.posts.load(Ordering::Relaxed), "gets": counts.gets.load(Ordering::Relaxed)});
-        counts.posts.store(0, Ordering::Relaxed);
-        counts.gets.store(0, Ordering::Relaxed);
+        let stats = json!({"requests": counts.requests.swap(0, Ordering::Relaxed)});
         return axum::Json(stats).into_response();
     }
-    match method {
-        Method::GET => counts.gets.fetch_add(1, Ordering::Relaxed),
-        _ => counts.posts.fetch_add(1, Ordering::Relaxed),
-    };
+    counts.requests.fetch_add(1, Ordering::Relaxed);
     // Drain the body without keeping it; keep the first bytes of a JSON body to read the prompt.
     let mut head = Vec::new();
     let mut stream = body.into_data_stream();
@@ -369,18 +363,19 @@ fn throughput(origin: &str, smoke: bool) {
         });
         jobs as f64 / started.elapsed().as_secs_f64()
     };
-    let server = ServerStats(origin);
+    // The server's request count since the last call.
+    let requests_since = || get_json(&format!("{origin}/stats"))["requests"].as_u64().unwrap_or(0);
     // Warm both, then alternate; the best of each.
     run(false);
     run(true);
-    server.take();
+    requests_since();
     let (mut ours, mut theirs) = (0f64, 0f64);
     let mut requests = (0, 0);
     for _ in 0..if smoke { 1 } else { 3 } {
         ours = ours.max(run(false));
-        requests.0 = server.take();
+        requests.0 = requests_since();
         theirs = theirs.max(run(true));
-        requests.1 = server.take();
+        requests.1 = requests_since();
     }
     let ratio = ours / theirs;
     row(
@@ -400,16 +395,6 @@ fn throughput(origin: &str, smoke: bool) {
         "",
         (ours - theirs).abs() < 0.01,
     );
-}
-
-/// The server's request count since the last call.
-struct ServerStats<'a>(&'a str);
-
-impl ServerStats<'_> {
-    fn take(&self) -> u64 {
-        let v: Value = get_json(&format!("{}/stats", self.0));
-        v["posts"].as_u64().unwrap_or(0) + v["gets"].as_u64().unwrap_or(0)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -91,13 +91,12 @@ pub(crate) fn corpus_models(
     platform: &str,
     settings: &Settings,
 ) -> Result<(Vec<CorpusRow>, Vec<ModelCode>)> {
-    let sources = corpus_sources(dir, platform)?;
-    let schemas: Vec<SchemaFile> = sources.iter().map(|(_, s)| s.clone()).collect();
-    let mut rows = Vec::with_capacity(sources.len());
+    let (files, schemas): (Vec<String>, Vec<SchemaFile>) = corpus_sources(dir, platform)?.into_iter().unzip();
+    let mut rows = Vec::with_capacity(files.len());
     let mut models = Vec::new();
     // In parallel; the rows and models stay in file order.
     let results = mediagen_codegen::generate_models(&schemas, settings);
-    for ((file, schema), result) in sources.into_iter().zip(results) {
+    for ((file, schema), result) in files.into_iter().zip(&schemas).zip(results) {
         let id = schema.path.trim_end_matches(".json").to_string();
         match result {
             Ok(code) => {
